@@ -1,0 +1,267 @@
+# -*- coding: utf-8 -*-
+# Copyright: iotops.aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""AWS connection handling shared by every plugin of the collection.
+
+The option names, aliases and environment fallbacks mirror amazon.aws, so
+playbooks written for it work unchanged.  Modules and the lookup both build
+their client here; the doc fragment ``iotops.aws.connection`` documents the
+same options and a unit test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from ansible.module_utils.basic import env_fallback
+
+try:
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+except ImportError:
+    HAS_BOTO3 = False
+else:
+    HAS_BOTO3 = True
+
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    access_key=dict(
+        type="str",
+        aliases=["aws_access_key_id", "aws_access_key"],
+        fallback=(env_fallback, ["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"]),
+        no_log=False,
+    ),
+    secret_key=dict(
+        type="str",
+        aliases=["aws_secret_access_key", "aws_secret_key"],
+        fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"]),
+        no_log=True,
+    ),
+    session_token=dict(
+        type="str",
+        aliases=["aws_session_token", "security_token", "aws_security_token"],
+        # AWX's AWS credential injects AWS_SECURITY_TOKEN, so a key taken from
+        # the environment keeps the token that belongs to it.
+        fallback=(env_fallback, ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"]),
+        no_log=True,
+    ),
+    profile=dict(
+        type="str",
+        aliases=["aws_profile"],
+        fallback=(env_fallback, ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]),
+    ),
+    region=dict(
+        type="str",
+        aliases=["aws_region"],
+        fallback=(env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"]),
+    ),
+    endpoint_url=dict(
+        type="str",
+        aliases=["aws_endpoint_url"],
+        fallback=(env_fallback, ["AWS_URL"]),
+    ),
+    validate_certs=dict(type="bool", default=True),
+    aws_ca_bundle=dict(type="path"),
+    aws_config=dict(type="dict"),
+)
+
+CONNECTION_OPTIONS = tuple(CONNECTION_ARGUMENT_SPEC)
+SECRET_OPTIONS = ("secret_key", "session_token")
+
+# botocore's standard retry mode, with more attempts than its default of 3:
+# a rollout gate polls for a long time and must ride out throttling storms.
+# Throttles back off from 1 s, other transient faults from 50 ms (botocore's
+# own schedule); RetryBounds below keeps a silent endpoint from using them all.
+DEFAULT_BOTOCORE_CONFIG = dict(
+    retries={"mode": "standard", "total_max_attempts": 15},
+    connect_timeout=5,
+    read_timeout=10,
+)
+
+# Attempts that got no answer at all (connection refused, connect or read
+# timeout) before a call gives up: 3 x read_timeout is about 30 s.
+MAX_UNANSWERED_ATTEMPTS = 3
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+class ConnectionSettingsError(ValueError):
+    """The connection options are inconsistent; no request was made."""
+
+
+class RetryDeadlineReached(Exception):
+    """A retry was due after the caller's deadline, so it was not sent."""
+
+
+class UnexpectedResponse(Exception):
+    """The endpoint answered with a body that is not the API's JSON.
+
+    botocore turns some unreadable 200 bodies into an empty dict, which
+    would read as "nothing found"; callers check the members they need.
+    """
+
+
+def check_connection_settings(settings):
+    """Refuse combinations of credentials that boto3 would silently resolve."""
+    keys = [name for name in ("access_key", "secret_key", "session_token") if settings.get(name)]
+    if settings.get("profile") and keys:
+        raise ConnectionSettingsError(
+            "profile cannot be combined with {0} (given as options or through the AWS_* environment "
+            "variables); use one or the other".format(", ".join(keys))
+        )
+    if bool(settings.get("access_key")) != bool(settings.get("secret_key")):
+        given, missing = ("access_key", "secret_key") if settings.get("access_key") else ("secret_key", "access_key")
+        raise ConnectionSettingsError("{0} is set but {1} is not; give both or neither".format(given, missing))
+
+
+def botocore_config(aws_config=None):
+    """Our retry and timeout defaults, with the user's ``aws_config`` on top."""
+    config = Config(**DEFAULT_BOTOCORE_CONFIG)
+    if aws_config:
+        try:
+            config = config.merge(Config(**aws_config))
+        except TypeError as exc:
+            raise ConnectionSettingsError("aws_config: {0}".format(exc))
+    return config
+
+
+def iot_client(settings, retry_bounds=None):
+    """Return a boto3 IoT client built from the connection options.
+
+    Raises ConnectionSettingsError before any request when the options are
+    inconsistent or no region can be found.
+    """
+    check_connection_settings(settings)
+    session = boto3.session.Session(
+        aws_access_key_id=settings.get("access_key"),
+        aws_secret_access_key=settings.get("secret_key"),
+        aws_session_token=settings.get("session_token"),
+        profile_name=settings.get("profile"),
+        region_name=settings.get("region"),
+    )
+    if not session.region_name:
+        raise ConnectionSettingsError(
+            "region is not set: give the region option or set AWS_REGION (or a region in the AWS profile)"
+        )
+    verify = settings.get("aws_ca_bundle") or None
+    if settings.get("validate_certs") is False:
+        verify = False
+    client = session.client(
+        "iot",
+        endpoint_url=settings.get("endpoint_url"),
+        verify=verify,
+        config=botocore_config(settings.get("aws_config")),
+    )
+    (retry_bounds or RetryBounds()).attach(client)
+    return client
+
+
+def _is_unanswered(exc):
+    return isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError))
+
+
+class RetryBounds:
+    """Bounds that botocore's retry settings cannot express.
+
+    botocore's attempt count is one number for every fault.  A throttle is
+    cheap to retry, but each attempt against a silent endpoint costs a full
+    read timeout.  This stops a call after MAX_UNANSWERED_ATTEMPTS unanswered
+    attempts, and sends no retry after ``not_after`` (a monotonic time), so a
+    waiter's deadline holds whatever the endpoint does.
+    """
+
+    def __init__(self, max_unanswered=MAX_UNANSWERED_ATTEMPTS, clock=time.monotonic):
+        self.max_unanswered = max_unanswered
+        self.not_after = None
+        self._clock = clock
+
+    def attach(self, client):
+        events = client.meta.events
+        events.register_first("needs-retry.iot", self.on_needs_retry)
+        events.register("before-send.iot", self.on_before_send)
+
+    def on_needs_retry(self, caught_exception=None, request_dict=None, **kwargs):
+        if caught_exception is None or not _is_unanswered(caught_exception) or request_dict is None:
+            return None
+        context = request_dict.setdefault("context", {})
+        unanswered = context.get("iotops_unanswered", 0) + 1
+        context["iotops_unanswered"] = unanswered
+        if unanswered >= self.max_unanswered:
+            raise caught_exception
+        return None
+
+    def on_before_send(self, request=None, **kwargs):
+        if self.not_after is None or self._clock() <= self.not_after:
+            return None
+        attempt = _attempt_number(request)
+        if attempt > 1:
+            raise RetryDeadlineReached("retry {0} was due after the deadline".format(attempt))
+        return None
+
+
+def _attempt_number(request):
+    header = (getattr(request, "headers", None) or {}).get("amz-sdk-request", b"")
+    if isinstance(header, bytes):
+        header = header.decode("ascii", "replace")
+    match = re.search(r"attempt=(\d+)", header)
+    return int(match.group(1)) if match else 1
+
+
+def error_code(exc):
+    """The AWS error code of an exception, or its botocore class name."""
+    if HAS_BOTO3 and isinstance(exc, ClientError):
+        return exc.response.get("Error", {}).get("Code") or "ClientError"
+    return type(exc).__name__
+
+
+def is_fatal(exc):
+    """True for errors that another poll would only repeat (denied, invalid, missing)."""
+    if not (HAS_BOTO3 and isinstance(exc, ClientError)):
+        return isinstance(exc, ConnectionSettingsError)
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    code = error_code(exc)
+    throttled = "Throttl" in code or code in ("TooManyRequestsException", "RequestLimitExceeded")
+    return 400 <= status < 500 and not throttled
+
+
+def describe_error(exc, action, secrets=()):
+    """One line naming what failed, the AWS error code and the request id."""
+    code = error_code(exc)
+    if HAS_BOTO3 and isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        meta = exc.response.get("ResponseMetadata", {})
+        request_id = meta.get("RequestId") or meta.get("HTTPHeaders", {}).get("x-amzn-requestid")
+        text = "{0}: {1}: {2}".format(action, code, error.get("Message") or "no message")
+        if meta.get("RetryAttempts"):
+            text += " (after {0} retries)".format(meta["RetryAttempts"])
+        if request_id:
+            text += " (request id {0})".format(request_id)
+    elif isinstance(exc, ConnectionSettingsError):
+        text = "{0}: {1}".format(action, exc)
+    else:
+        text = "{0}: {1}: {2}".format(action, code, exc)
+    return redact(text, secrets)
+
+
+def redact(text, secrets=()):
+    text = _WHITESPACE.sub(" ", str(text)).strip()
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "********")
+    return text
+
+
+def aws_errors():
+    """The exception classes a call through iot_client can raise."""
+    if not HAS_BOTO3:
+        return (ConnectionSettingsError, RetryDeadlineReached, UnexpectedResponse)
+    return (BotoCoreError, ClientError, ConnectionSettingsError, RetryDeadlineReached, UnexpectedResponse)

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: iotops.aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reads from the AWS IoT Jobs control plane, shaped for plugin results.
+
+List calls go through botocore's paginators at the largest page size and
+yield items as pages arrive, so no caller holds a fleet-sized list it
+does not return.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.iotops.aws.plugins.module_utils.client import UnexpectedResponse, error_code
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
+    shape_execution,
+    shape_execution_summary,
+    shape_job,
+)
+
+PAGE_SIZE = 250
+
+# What botocore raises, instead of one of its own errors, for some bodies
+# that are not JSON: a truncated or garbled answer from a proxy, say.
+_PARSE_FAILURES = (ValueError, AttributeError, TypeError)
+
+
+def _member(response, operation, member, kind):
+    value = response.get(member) if isinstance(response, dict) else None
+    if not isinstance(value, kind):
+        raise UnexpectedResponse("{0} answered without a readable '{1}'".format(operation, member))
+    return value
+
+
+def _read(call, operation, member, kind=dict, **kwargs):
+    """``call(**kwargs)[member]``, or None when AWS says the resource does not exist."""
+    try:
+        response = call(**kwargs)
+    except _PARSE_FAILURES as exc:
+        raise UnexpectedResponse("{0} answered with an unreadable body: {1}".format(operation, exc))
+    except Exception as exc:  # botocore's errors: only "not found" is an answer
+        if error_code(exc) == "ResourceNotFoundException":
+            return None
+        raise
+    return _member(response, operation, member, kind)
+
+
+def describe_job(client, job_id):
+    return _read(client.describe_job, "DescribeJob", "job", jobId=job_id)
+
+
+def describe_job_execution(client, job_id, thing_name, execution_number=None):
+    kwargs = dict(jobId=job_id, thingName=thing_name)
+    if execution_number is not None:
+        kwargs["executionNumber"] = execution_number
+    return _read(client.describe_job_execution, "DescribeJobExecution", "execution", **kwargs)
+
+
+def thing_arn(client, thing_name):
+    return _read(client.describe_thing, "DescribeThing", "thingArn", str, thingName=thing_name)
+
+
+def _summaries(client, operation, **kwargs):
+    kwargs = dict((key, value) for key, value in kwargs.items() if value is not None)
+    pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
+    try:
+        for page in pages:
+            yield from _member(page, operation, "executionSummaries", list)
+    except _PARSE_FAILURES as exc:
+        raise UnexpectedResponse("{0} answered with an unreadable body: {1}".format(operation, exc))
+    except Exception as exc:  # botocore's errors: only "not found" is an answer
+        if error_code(exc) != "ResourceNotFoundException":
+            raise
+
+
+def job_execution_summaries(client, job_id, status=None):
+    """Raw summaries of a job's executions, one page at a time."""
+    return _summaries(client, "list_job_executions_for_job", jobId=job_id, status=status)
+
+
+def thing_execution_summaries(client, thing_name, status=None, job_id=None):
+    """Raw summaries of a thing's executions, optionally of one job only."""
+    for summary in _summaries(client, "list_job_executions_for_thing", thingName=thing_name, status=status, jobId=job_id):
+        # Some endpoints ignore the jobId filter; the answer must not.
+        if job_id is None or summary.get("jobId") == job_id:
+            yield summary
+
+
+def find_job_executions(client, job_id=None, thing_name=None, execution_number=None, status=None):
+    """Job execution items, in the mode the given identifiers select.
+
+    Both identifiers describe one execution; a job alone lists its
+    executions; a thing alone lists the thing's.  Anything missing gives
+    no items.
+    """
+    if job_id and thing_name:
+        execution = describe_job_execution(client, job_id, thing_name, execution_number)
+        if execution is not None and status in (None, execution.get("status")):
+            yield shape_execution(execution)
+    elif job_id:
+        for summary in job_execution_summaries(client, job_id, status):
+            yield shape_execution_summary(summary, job_id=job_id)
+    else:
+        arn = thing_arn(client, thing_name)
+        if arn is None:
+            return
+        for summary in thing_execution_summaries(client, thing_name, status):
+            yield shape_execution_summary(summary, thing_name=thing_name, thing_arn=arn)
+
+
+def find_job(client, job_id):
+    job = describe_job(client, job_id)
+    return None if job is None else shape_job(job)

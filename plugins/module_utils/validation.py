@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: iotops.aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Input checks shared by the modules and the lookup.
+
+Every check runs before the first request, and every error is one line
+that starts with the option's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+JOB_EXECUTION_STATUSES = ("QUEUED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
+PENDING_STATUSES = frozenset(("QUEUED", "IN_PROGRESS"))
+TERMINAL_STATUSES = frozenset(JOB_EXECUTION_STATUSES) - PENDING_STATUSES
+# The failure types a job's jobExecutionsRetryConfig can retry.
+RETRYABLE_STATUSES = frozenset(("FAILED", "TIMED_OUT"))
+
+_JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+_THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
+_THING_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:thing/(?P<name>[^/]+)")
+
+
+class InvalidOption(ValueError):
+    """An option's value is invalid; no request has been made."""
+
+    def __init__(self, option, problem):
+        super().__init__("{0}: {1}".format(option, problem))
+        self.option = option
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_job_id(value, option="job_id"):
+    if not isinstance(value, str) or not _JOB_ID.fullmatch(value):
+        raise InvalidOption(option, "{0} is not a job ID: use 1 to 64 characters of a-z, A-Z, 0-9, _ and -".format(_shown(value)))
+    return value
+
+
+def check_thing_name(value, option="thing_name"):
+    """Return the thing's name; a thing ARN is reduced to the name it carries."""
+    if isinstance(value, str):
+        arn = _THING_ARN.fullmatch(value)
+        name = arn.group("name") if arn else value
+        if _THING_NAME.fullmatch(name):
+            return name
+    raise InvalidOption(
+        option,
+        "{0} is not a thing name or thing ARN: a name is 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(_shown(value)),
+    )
+
+
+def check_thing_names(values, option="thing_names"):
+    names = [check_thing_name(value, option) for value in values]
+    if not names:
+        raise InvalidOption(option, "give at least one thing, or omit the option to wait on the whole job")
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise InvalidOption(option, "names {0} more than once".format(", ".join(duplicates)))
+    return names
+
+
+def check_execution_number(value, option="execution_number"):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidOption(option, "{0} is not an execution number: use an integer of 0 or more".format(_shown(value)))
+    return value
+
+
+def thing_name_from_arn(arn):
+    match = _THING_ARN.fullmatch(arn or "")
+    return match.group("name") if match else None
+
+
+# Checks that apply to an option of this name wherever it appears.
+OPTION_CHECKS = dict(
+    job_id=check_job_id,
+    thing_name=check_thing_name,
+    thing_names=check_thing_names,
+    execution_number=check_execution_number,
+)
