@@ -1,0 +1,229 @@
+"""Faults and a request log in front of the local IoT Jobs endpoint.
+
+Faults travel over real HTTP in the shape AWS IoT sends them, so botocore
+parses, retries and reports them exactly as it would against AWS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import re
+import socket
+import struct
+import threading
+import time
+import uuid
+
+_API_ROUTES = (
+    ("GET", re.compile(r"^/things/[^/]+/jobs/[^/]+$"), "DescribeJobExecution"),
+    ("GET", re.compile(r"^/things/[^/]+/jobs$"), "ListJobExecutionsForThing"),
+    ("GET", re.compile(r"^/jobs/[^/]+/things$"), "ListJobExecutionsForJob"),
+    ("GET", re.compile(r"^/jobs/[^/]+$"), "DescribeJob"),
+    ("GET", re.compile(r"^/things/[^/]+$"), "DescribeThing"),
+)
+
+
+def api_name(method: str, path: str) -> str:
+    for route_method, pattern, name in _API_ROUTES:
+        if method == route_method and pattern.match(path):
+            return name
+    return "{0} {1}".format(method, path)
+
+
+@dataclasses.dataclass
+class Faults:
+    """What the endpoint does wrong.  Rates are shares of requests, 0 to 1.
+
+    ``apis`` limits the faults to those API names; None means every API.
+    """
+
+    rate_limit_tps: float | None = None   # per API, as AWS IoT's control plane does
+    throttle_rate: float = 0.0
+    error_rate: float = 0.0               # HTTP 500 and 503, half each
+    reset_rate: float = 0.0
+    garbage_rate: float = 0.0
+    latency: float = 0.0
+    black_hole: bool = False
+    deny: str | None = None               # AccessDeniedException or InvalidSignatureException
+    apis: tuple | None = None
+    seed: int | None = None
+
+    @classmethod
+    def from_dict(cls, spec: dict) -> "Faults":
+        names = {field.name for field in dataclasses.fields(cls)}
+        unknown = set(spec) - names
+        if unknown:
+            raise ValueError("unknown fault settings: {0}".format(", ".join(sorted(unknown))))
+        spec = dict(spec)
+        if spec.get("apis") is not None:
+            spec["apis"] = tuple(spec["apis"])
+        return cls(**spec)
+
+
+@dataclasses.dataclass
+class RecordedRequest:
+    at: float
+    api: str
+    method: str
+    path: str
+    query: str
+    status: int | None
+    access_key: str | None
+    security_token: str | None
+    attempt: int
+    fault: str | None
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+class _TokenBucket:
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.tokens = rate
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def _error(start_response, status: str, code: str, message: str):
+    body = json.dumps({"message": message}).encode()
+    start_response(status, [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("x-amzn-ErrorType", "{0}:http://internal.amazon.com/coral/com.amazonaws.iot/".format(code)),
+        ("x-amzn-RequestId", str(uuid.uuid4())),
+    ])
+    return [body]
+
+
+class FaultyEndpoint:
+    """WSGI middleware: logs every request, then applies the current faults."""
+
+    def __init__(self, app):
+        self.app = app
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+        self.set_faults(Faults())
+
+    def set_faults(self, faults: Faults) -> None:
+        with self._lock:
+            # Wake requests held by a previous black hole before changing it.
+            self._released.set()
+            self._released = threading.Event()
+            self.faults = faults
+            self._random = random.Random(faults.seed)
+            self._buckets: dict[str, _TokenBucket] = {}
+
+    def clear(self) -> None:
+        self.set_faults(Faults())
+        with self._lock:
+            self.requests = []
+
+    def close(self) -> None:
+        self._released.set()
+
+    def calls(self, api: str | None = None) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if api is None or r.api == api]
+
+    def _choose(self, api: str) -> str | None:
+        faults = self.faults
+        if faults.apis is not None and api not in faults.apis:
+            return None
+        if faults.black_hole:
+            return "black_hole"
+        if faults.deny:
+            return "deny"
+        if faults.rate_limit_tps:
+            bucket = self._buckets.setdefault(api, _TokenBucket(faults.rate_limit_tps))
+            if not bucket.take():
+                return "throttle"
+        roll = self._random.random()
+        for name, rate in (("throttle", faults.throttle_rate), ("error", faults.error_rate),
+                           ("reset", faults.reset_rate), ("garbage", faults.garbage_rate)):
+            if roll < rate:
+                return name
+            roll -= rate
+        return None
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")
+        api = api_name(method, path)
+        attempt = re.search(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+        credential = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        with self._lock:
+            fault = self._choose(api)
+            released = self._released
+            latency = self.faults.latency
+            coin = self._random.random()
+            record = RecordedRequest(
+                at=time.time(), api=api, method=method, path=path, query=environ.get("QUERY_STRING", ""),
+                status=None, access_key=credential.group(1) if credential else None,
+                security_token=environ.get("HTTP_X_AMZ_SECURITY_TOKEN"),
+                attempt=int(attempt.group(1)) if attempt else 1, fault=fault,
+            )
+            self.requests.append(record)
+
+        def recording_start_response(status, headers, exc_info=None):
+            record.status = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        if latency:
+            released.wait(latency)
+        if fault == "black_hole":
+            # Accept the request and never answer, until the fault is lifted.
+            released.wait(600)
+            return _reset(environ)
+        if fault == "deny":
+            if self.faults.deny == "InvalidSignatureException":
+                return _error(recording_start_response, "403 Forbidden", "InvalidSignatureException",
+                              "The request signature we calculated does not match the signature you provided.")
+            return _error(recording_start_response, "403 Forbidden", self.faults.deny,
+                          "User is not authorized to perform: iot:{0}".format(api))
+        if fault == "throttle":
+            return _error(recording_start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
+        if fault == "error":
+            if coin < 0.5:
+                return _error(recording_start_response, "500 Internal Server Error", "InternalFailureException",
+                              "An internal error occurred.")
+            return _error(recording_start_response, "503 Service Unavailable", "ServiceUnavailableException",
+                          "Service Unavailable")
+        if fault == "reset":
+            return _reset(environ)
+        if fault == "garbage":
+            body = b'{"execution": {"jobId": "tru' if coin < 0.5 else b"\x00\xffnot json at all<html>"
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            recording_start_response("200 OK", headers)
+            return [body]
+        return self.app(environ, recording_start_response)
+
+
+class ConnectionReset(BaseException):
+    """Asks the request handler to reset the connection instead of answering.
+
+    A BaseException, so werkzeug's handler does not turn it into a 500.
+    """
+
+
+def _reset(environ):
+    raise ConnectionReset()
+
+
+def reset_connection(sock) -> None:
+    """Close with SO_LINGER 0, so the peer gets a TCP RST, not an answer."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass

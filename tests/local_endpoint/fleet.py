@@ -1,0 +1,434 @@
+"""A simulated fleet of devices working through AWS IoT jobs inside moto.
+
+moto keeps the control plane's state but never moves it: statuses stay
+QUEUED, execution and version numbers are always 123, group targets get a
+single execution named after the group, and a job's counts never change.
+This module edits moto's backend, in the same process, so that jobs behave
+as AWS IoT runs them: executions appear at the rollout rate, devices move
+through IN_PROGRESS to a terminal status on a script, failed executions are
+retried with new execution numbers, and the job's status and
+``jobProcessDetails`` follow.
+
+Time is driven by requests: the server calls ``advance()`` before it hands
+a request to moto, under the lock that serialises both, so every answer
+reflects every event that was due.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import itertools
+import threading
+import time
+from collections import Counter
+from typing import Any, Callable
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.utils import utcnow
+from moto.iot import models as iot_models
+
+PENDING = ("QUEUED", "IN_PROGRESS")
+TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
+RETRYABLE = ("FAILED", "TIMED_OUT")
+COUNT_KEYS = {
+    "QUEUED": "numberOfQueuedThings",
+    "IN_PROGRESS": "numberOfInProgressThings",
+    "SUCCEEDED": "numberOfSucceededThings",
+    "FAILED": "numberOfFailedThings",
+    "TIMED_OUT": "numberOfTimedOutThings",
+    "REJECTED": "numberOfRejectedThings",
+    "REMOVED": "numberOfRemovedThings",
+    "CANCELED": "numberOfCanceledThings",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """One execution's script, in seconds after it was queued.
+
+    ``outcome`` None keeps the device working forever.
+    """
+
+    outcome: str | None = "SUCCEEDED"
+    start: float = 0.1
+    finish: float = 0.3
+    details: dict = dataclasses.field(default_factory=dict)
+    progress: dict = dataclasses.field(default_factory=lambda: {"progressPercent": "50"})
+
+    @classmethod
+    def from_dict(cls, spec: dict) -> "Attempt":
+        return cls(**{key: value for key, value in spec.items() if key in _ATTEMPT_FIELDS})
+
+
+_ATTEMPT_FIELDS = {field.name for field in dataclasses.fields(Attempt)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Device:
+    """What one device does with a job: its attempts, first and retries.
+
+    A retry beyond the listed attempts repeats the last one.  ``appear`` delays
+    the device's first execution, on top of the job's rollout rate.
+    """
+
+    attempts: tuple[Attempt, ...] = (Attempt(),)
+    appear: float = 0.0
+
+    @classmethod
+    def from_dict(cls, spec: dict) -> "Device":
+        attempts = [Attempt.from_dict(spec)] + [Attempt.from_dict(retry) for retry in spec.get("retries", [])]
+        return cls(tuple(attempts), float(spec.get("appear", 0.0)))
+
+    def attempt(self, retry_attempt: int) -> Attempt:
+        return self.attempts[min(retry_attempt, len(self.attempts) - 1)]
+
+
+def device(outcome: str | None = "SUCCEEDED", start: float = 0.1, finish: float = 0.3, details: dict | None = None,
+           progress: dict | None = None, retries: list[dict] | tuple = (), appear: float = 0.0) -> Device:
+    spec = dict(outcome=outcome, start=start, finish=finish, retries=list(retries), appear=appear)
+    if details is not None:
+        spec["details"] = details
+    if progress is not None:
+        spec["progress"] = progress
+    return Device.from_dict(spec)
+
+
+IDLE = Device((Attempt(outcome=None, start=float("inf")),))
+
+
+@dataclasses.dataclass
+class SimJob:
+    job_id: str
+    retry_limits: dict[str, int]
+    snapshot: bool
+    counts: Counter = dataclasses.field(default_factory=Counter)
+    awaiting: int = 0  # executions not yet created: rollout or retry pending
+    retry_delay: float = 0.2
+    devices: dict[str, Device] = dataclasses.field(default_factory=dict)
+    default: Device = IDLE
+
+
+class Fleet:
+    """Jobs with scripted devices on top of moto's IoT backend."""
+
+    def __init__(self, region: str = "us-east-1", account_id: str = DEFAULT_ACCOUNT_ID,
+                 clock: Callable[[], float] = time.monotonic):
+        self.region = region
+        self.account_id = account_id
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._jobs: dict[str, SimJob] = {}
+        self._events: list = []
+        self._sequence = itertools.count()
+        self._backend_id = None
+        install_moto_patches()
+
+    # -- moto's backend ---------------------------------------------------
+    @property
+    def backend(self):
+        return self._sync_backend()
+
+    def _sync_backend(self):
+        # /moto-api/reset replaces the backend object: always look it up,
+        # and forget the jobs of a backend that is gone.
+        backend = iot_models.iot_backends[self.account_id][self.region]
+        if id(backend) != self._backend_id:
+            self._jobs.clear()
+            self._events.clear()
+            self._backend_id = id(backend)
+        return backend
+
+    def reset(self) -> None:
+        with self.lock:
+            iot_models.iot_backends[self.account_id].reset()
+            self._backend_id = None
+            self._sync_backend()
+
+    def thing_arn(self, name: str) -> str:
+        return "arn:aws:iot:{0}:{1}:thing/{2}".format(self.region, self.account_id, name)
+
+    def group_arn(self, name: str) -> str:
+        return "arn:aws:iot:{0}:{1}:thinggroup/{2}".format(self.region, self.account_id, name)
+
+    def ensure_things(self, names) -> None:
+        backend = self.backend
+        for name in names:
+            arn = self.thing_arn(name)
+            if arn not in backend.things:
+                backend.things[arn] = iot_models.FakeThing(name, None, {}, self.account_id, self.region)
+
+    def ensure_group(self, group: str, members) -> str:
+        backend = self.backend
+        self.ensure_things(members)
+        if not any(g.thing_group_name == group for g in backend.thing_groups.values()):
+            backend.create_thing_group(group, None, {})
+        group_obj = backend.describe_thing_group(group)
+        for name in members:
+            group_obj.things[self.thing_arn(name)] = backend.things[self.thing_arn(name)]
+        return group_obj.arn
+
+    # -- jobs -------------------------------------------------------------
+    def create_job(self, job_id: str, things=(), groups: dict | None = None, devices: dict | None = None,
+                   default: Device | None = None, target_selection: str = "SNAPSHOT",
+                   retry: dict[str, int] | None = None, rollout_per_minute: float | None = None,
+                   retry_delay: float = 0.2, document_parameters: dict | None = None,
+                   timeout_minutes: int | None = None, register_things: bool = True) -> None:
+        """Create a job whose devices follow their scripts from now on.
+
+        ``retry`` maps FAILED, TIMED_OUT or ALL to a number of retries, as
+        ``jobExecutionsRetryConfig`` does.  Devices not in ``devices`` follow
+        ``default``, which by default stays QUEUED.
+        """
+        groups = groups or {}
+        with self.lock:
+            backend = self.backend
+            if register_things:
+                self.ensure_things(things)
+            targets = [self.thing_arn(name) for name in things]
+            targets += [self.ensure_group(name, members) for name, members in groups.items()]
+            retry = dict(retry or {})
+            backend.create_job(
+                job_id=job_id,
+                targets=[],
+                document_source=None,
+                document='{"operation": "firmware-update"}',
+                description="simulated firmware rollout",
+                presigned_url_config={},
+                target_selection=target_selection,
+                job_executions_rollout_config=(
+                    {"maximumPerMinute": int(rollout_per_minute)} if rollout_per_minute else {}
+                ),
+                document_parameters=document_parameters or {},
+                abort_config={},
+                job_execution_retry_config=(
+                    {"criteriaList": [{"failureType": k, "numberOfRetries": v} for k, v in retry.items()]}
+                    if retry else {}
+                ),
+                scheduling_config={},
+                timeout_config=({"inProgressTimeoutInMinutes": timeout_minutes} if timeout_minutes else {}),
+            )
+            job = backend.jobs[job_id]
+            job.targets = targets
+            job.status = "IN_PROGRESS"
+            sim = SimJob(job_id, _retry_limits(retry), target_selection == "SNAPSHOT", retry_delay=retry_delay,
+                         devices=dict(devices or {}), default=default or IDLE)
+            self._jobs[job_id] = sim
+            members = list(things) + [name for group in groups.values() for name in group]
+            interval = 60.0 / rollout_per_minute if rollout_per_minute else 0.0
+            now = self.clock()
+            for index, name in enumerate(dict.fromkeys(members)):
+                script = sim.devices.get(name, sim.default)
+                sim.awaiting += 1
+                self._schedule(now + max(index * interval, script.appear), self._queue, sim, name, 1, 0)
+            self._publish(sim)
+            self.advance()
+
+    def add_to_group(self, group: str, thing: str, script: Device | None = None) -> None:
+        """A thing joins a group: continuous jobs that target the group reach it."""
+        with self.lock:
+            group_arn = self.ensure_group(group, [thing])
+            for sim in list(self._jobs.values()):
+                job = self.backend.jobs.get(sim.job_id)
+                if job is None or sim.snapshot or group_arn not in job.targets:
+                    continue
+                if script is not None:
+                    sim.devices[thing] = script
+                sim.awaiting += 1
+                self._schedule(self.clock(), self._queue, sim, thing, 1, 0)
+            self.advance()
+
+    def execution(self, job_id: str, thing: str):
+        return self.backend.job_executions.get((job_id, thing))
+
+    def job_done(self, job_id: str) -> bool:
+        sim = self._jobs[job_id]
+        return sim.awaiting == 0 and not any(sim.counts[s] for s in PENDING)
+
+    # -- time ---------------------------------------------------------------
+    def advance(self) -> None:
+        """Apply every event that is due."""
+        with self.lock:
+            self._sync_backend()
+            self._adopt_foreign_jobs()
+            now = self.clock()
+            touched = set()
+            while self._events and self._events[0][0] <= now:
+                _due, _order, action, sim, args = heapq.heappop(self._events)
+                if self._jobs.get(sim.job_id) is sim:
+                    action(sim, *args)
+                    touched.add(sim.job_id)
+            for job_id in touched:
+                self._publish(self._jobs[job_id])
+
+    def next_event_in(self) -> float | None:
+        with self.lock:
+            return max(0.0, self._events[0][0] - self.clock()) if self._events else None
+
+    def _schedule(self, due, action, sim, *args):
+        heapq.heappush(self._events, (due, next(self._sequence), action, sim, args))
+
+    def _queue(self, sim: SimJob, thing: str, number: int, retry_attempt: int) -> None:
+        backend = self.backend
+        key = (sim.job_id, thing)
+        previous = backend.job_executions.get(key)
+        if previous is not None:
+            backend.iotops_history.setdefault(key, {})[previous.execution_number] = previous
+            sim.counts[previous.status] -= 1
+        execution = iot_models.FakeJobExecution(sim.job_id, self.thing_arn(thing))
+        execution.execution_number = number
+        execution.version_number = 1
+        execution.retry_attempt = retry_attempt
+        execution.started_at = None
+        execution.approximate_seconds_before_time_out = None
+        backend.job_executions[key] = execution
+        sim.awaiting -= 1
+        sim.counts["QUEUED"] += 1
+        attempt = sim.devices.get(thing, sim.default).attempt(retry_attempt)
+        now = self.clock()
+        if attempt.start != float("inf"):
+            self._schedule(now + attempt.start, self._start, sim, execution, attempt)
+        if attempt.outcome is not None:
+            self._schedule(now + max(attempt.finish, attempt.start), self._finish, sim, thing, execution, attempt)
+
+    def _set_status(self, sim, execution, status, details=None):
+        sim.counts[execution.status] -= 1
+        sim.counts[status] += 1
+        execution.status = status
+        execution.version_number += 1
+        execution.last_updated_at = utcnow()
+        if details is not None:
+            execution.status_details_map = dict(details)
+
+    def _start(self, sim, execution, attempt):
+        if execution.status != "QUEUED":
+            return
+        execution.started_at = utcnow()
+        job = self.backend.jobs[sim.job_id]
+        minutes = (job.timeout_config or {}).get("inProgressTimeoutInMinutes")
+        execution.approximate_seconds_before_time_out = minutes * 60 if minutes else None
+        self._set_status(sim, execution, "IN_PROGRESS", attempt.progress)
+
+    def _finish(self, sim, thing, execution, attempt):
+        if execution.status not in PENDING:
+            return
+        if execution.started_at is None:
+            execution.started_at = utcnow()
+        execution.approximate_seconds_before_time_out = None
+        self._set_status(sim, execution, attempt.outcome, attempt.details)
+        job = self.backend.jobs[sim.job_id]
+        allowed = max(sim.retry_limits.get(attempt.outcome, 0), sim.retry_limits.get("ALL", 0))
+        if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status == "IN_PROGRESS":
+            sim.awaiting += 1
+            self._schedule(self.clock() + sim.retry_delay, self._queue, sim, thing,
+                           execution.execution_number + 1, execution.retry_attempt + 1)
+
+    def _publish(self, sim: SimJob) -> None:
+        """Make the job's status and counts tell the truth."""
+        job = self.backend.jobs.get(sim.job_id)
+        if job is None:
+            return
+        details = {key: max(0, sim.counts[status]) for status, key in COUNT_KEYS.items()}
+        details["processingTargets"] = list(job.targets) if sim.awaiting else []
+        job.job_process_details = details
+        job.last_updated_at = utcnow()
+        pending = sim.awaiting or any(sim.counts[s] for s in PENDING)
+        if job.status == "IN_PROGRESS" and sim.snapshot and not pending:
+            job.status = "COMPLETED"
+            job.completed_at = utcnow()
+
+    def _adopt_foreign_jobs(self) -> None:
+        """Jobs created through the API get real execution numbers and
+        per-member executions for group targets, with idle devices."""
+        backend = self.backend
+        for job_id, job in backend.jobs.items():
+            if job_id in self._jobs:
+                continue
+            sim = SimJob(job_id, _retry_limits_from_config(job.job_execution_retry_config),
+                         job.target_selection != "CONTINUOUS")
+            self._jobs[job_id] = sim
+            job.status = "IN_PROGRESS" if job.status == "QUEUED" else job.status
+            for target in job.targets:
+                name = target.split("/")[-1]
+                execution = backend.job_executions.pop((job_id, name), None)
+                if ":thinggroup/" in target:
+                    group = next((g for g in backend.thing_groups.values() if g.arn == target), None)
+                    names = [arn.split("/")[-1] for arn in (group.things if group else {})]
+                else:
+                    names = [name]
+                for member in names:
+                    sim.awaiting += 1
+                    self._queue(sim, member, 1, 0)
+                    if execution is not None and member == name:
+                        backend.job_executions[(job_id, name)].queued_at = execution.queued_at
+            self._publish(sim)
+
+
+def _retry_limits(retry: dict) -> dict[str, int]:
+    return {str(kind): int(count) for kind, count in retry.items()}
+
+
+def _retry_limits_from_config(config) -> dict[str, int]:
+    criteria = (config or {}).get("criteriaList", [])
+    return {c["failureType"]: int(c["numberOfRetries"]) for c in criteria}
+
+
+_PATCHED = False
+
+
+def install_moto_patches() -> None:
+    """Teach moto's IoT models what AWS IoT returns (once per process)."""
+    global _PATCHED
+    if _PATCHED:
+        return
+    _PATCHED = True
+
+    def to_get_dict(self) -> dict[str, Any]:
+        answer = {
+            "jobId": self.job_id,
+            "status": self.status,
+            "forceCanceled": self.force_canceled,
+            "statusDetails": {"detailsMap": self.status_details_map},
+            "thingArn": self.thing_arn,
+            "queuedAt": self.queued_at,
+            "lastUpdatedAt": self.last_updated_at,
+            "executionNumber": self.execution_number,
+            "versionNumber": self.version_number,
+        }
+        if self.started_at is not None:
+            answer["startedAt"] = self.started_at
+        if self.status in PENDING and self.approximate_seconds_before_time_out is not None:
+            answer["approximateSecondsBeforeTimedOut"] = self.approximate_seconds_before_time_out
+        return answer
+
+    def to_dict(self) -> dict[str, Any]:
+        summary = {
+            "status": self.status,
+            "queuedAt": self.queued_at,
+            "lastUpdatedAt": self.last_updated_at,
+            "executionNumber": self.execution_number,
+            "retryAttempt": getattr(self, "retry_attempt", 0),
+        }
+        if self.started_at is not None:
+            summary["startedAt"] = self.started_at
+        return {"jobId": self.job_id, "thingArn": self.thing_arn, "jobExecutionSummary": summary}
+
+    original_describe = iot_models.IoTBackend.describe_job_execution
+
+    def describe_job_execution(self, job_id, thing_name, execution_number):
+        old = getattr(self, "iotops_history", {}).get((job_id, thing_name), {})
+        if execution_number is not None and int(execution_number) in old:
+            return old[int(execution_number)]
+        return original_describe(self, job_id, thing_name, execution_number)
+
+    iot_models.FakeJobExecution.to_get_dict = to_get_dict
+    iot_models.FakeJobExecution.to_dict = to_dict
+    iot_models.IoTBackend.describe_job_execution = describe_job_execution
+    iot_models.IoTBackend.iotops_history = property(_history)
+
+
+def _history(backend) -> dict:
+    history = backend.__dict__.get("_iotops_history")
+    if history is None:
+        history = backend.__dict__["_iotops_history"] = {}
+    return history
