@@ -25,6 +25,7 @@ try:
         ClientError,
         ConnectTimeoutError,
         EndpointConnectionError,
+        ProfileNotFound,
         ReadTimeoutError,
     )
 except ImportError:
@@ -129,7 +130,9 @@ def botocore_config(aws_config=None):
     if aws_config:
         try:
             config = config.merge(Config(**aws_config))
-        except TypeError as exc:
+        # botocore checks the retry settings here, with its own errors
+        # (InvalidRetryModeError...) or an AttributeError for a non-dict.
+        except (TypeError, ValueError, AttributeError, BotoCoreError) as exc:
             raise ConnectionSettingsError("aws_config: {0}".format(exc))
     return config
 
@@ -138,16 +141,20 @@ def iot_client(settings, retry_bounds=None):
     """Return a boto3 IoT client built from the connection options.
 
     Raises ConnectionSettingsError before any request when the options are
-    inconsistent or no region can be found.
+    inconsistent or invalid (a bad aws_config, a profile that does not exist)
+    or no region can be found.
     """
     check_connection_settings(settings)
-    session = boto3.session.Session(
-        aws_access_key_id=settings.get("access_key"),
-        aws_secret_access_key=settings.get("secret_key"),
-        aws_session_token=settings.get("session_token"),
-        profile_name=settings.get("profile"),
-        region_name=settings.get("region"),
-    )
+    try:
+        session = boto3.session.Session(
+            aws_access_key_id=settings.get("access_key"),
+            aws_secret_access_key=settings.get("secret_key"),
+            aws_session_token=settings.get("session_token"),
+            profile_name=settings.get("profile"),
+            region_name=settings.get("region"),
+        )
+    except ProfileNotFound as exc:
+        raise ConnectionSettingsError("profile: {0}".format(exc))
     if not session.region_name:
         raise ConnectionSettingsError(
             "region is not set: give the region option or set AWS_REGION (or a region in the AWS profile)"
