@@ -142,3 +142,24 @@ def playbook(tmp_path, iot):
         return run_playbook(tmp_path, path, base_env(iot.url, **(env or {})), args=args, timeout=timeout)
 
     return run
+
+
+def create_job_task(endpoint, **spec) -> dict:
+    """A task that creates a simulated job from inside the play.
+
+    Device timelines then start when the play reaches the task, not when
+    the test set it up, so they hold however long Ansible takes to start.
+    ``spec`` is Fleet.create_job's arguments, devices as dicts, e.g.
+    ``default={"outcome": "SUCCEEDED", "start": 0.2, "finish": 1}``.
+    """
+    return {
+        "name": "create job {0}".format(spec["job_id"]),
+        "check_mode": False,
+        "ansible.builtin.uri": {
+            "url": endpoint.url + "/_sim/jobs",
+            "method": "POST",
+            "body_format": "json",
+            "body": spec,
+            "status_code": 201,
+        },
+    }

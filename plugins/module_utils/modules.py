@@ -41,6 +41,9 @@ class IotJobsModule(AnsibleModule):
         except ValueError as exc:
             self.fail_json(msg=str(exc))
 
+    @property
+    def secrets(self):
+        return [self.params.get(option) for option in SECRET_OPTIONS if self.params.get(option)]
+
     def fail_aws(self, exc, action, **result):
-        secrets = [self.params.get(option) for option in SECRET_OPTIONS]
-        self.fail_json(msg=describe_error(exc, action, secrets), **result)
+        self.fail_json(msg=describe_error(exc, action, self.secrets), **result)

@@ -1,0 +1,248 @@
+# -*- coding: utf-8 -*-
+# Copyright: iotops.aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""When a rollout gate is done, and whether it passed.
+
+Everything here is a pure function of what the last poll saw, so the poll
+loop around it (waiter.py) only does I/O, and every rule is unit-tested
+without an endpoint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+    JOB_EXECUTION_STATUSES,
+    PENDING_STATUSES,
+    RETRYABLE_STATUSES,
+    TERMINAL_STATUSES,
+)
+
+WAITING = "waiting"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+# Fleet mode only: retryable failures exist and whether their retries are
+# used up decides the verdict; the caller lists them and asks again.
+NEEDS_RETRY_DETAILS = "needs_retry_details"
+
+DEFAULT_FAIL_ON = ("FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
+# jobProcessDetails counts, as shaping.snake_case names them.
+_COUNT_KEYS = dict((status, "number_of_{0}_things".format(status.lower())) for status in JOB_EXECUTION_STATUSES)
+# Job statuses after which AWS neither creates nor retries executions.
+_JOB_OVER = ("COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """What DescribeJob said about the job, as the decision needs it."""
+
+    job_id: str
+    status: str
+    rollout_pending: bool
+    counts: Mapping[str, int]
+    retry_limits: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_job(cls, job):
+        """From iotops' shaped DescribeJob item (snake_case keys)."""
+        details = job.get("job_process_details") or {}
+        counts = dict((status, int(details.get(key) or 0)) for status, key in _COUNT_KEYS.items())
+        criteria = (job.get("job_executions_retry_config") or {}).get("criteria_list") or []
+        limits = dict((c.get("failure_type"), int(c.get("number_of_retries") or 0)) for c in criteria)
+        return cls(job["job_id"], job.get("status") or "", bool(details.get("processing_targets")), counts, limits)
+
+    @property
+    def over(self):
+        return self.status in _JOB_OVER
+
+    def retries_allowed(self, status):
+        return max(self.retry_limits.get(status, 0), self.retry_limits.get("ALL", 0))
+
+    def may_retry(self, status, retry_attempt=None):
+        """Can AWS still retry an execution in this status?  An unknown
+        retry_attempt (None) counts as "maybe"."""
+        if self.over or status not in RETRYABLE_STATUSES:
+            return False
+        allowed = self.retries_allowed(status)
+        return allowed > 0 and (retry_attempt is None or retry_attempt < allowed)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One execution as last seen."""
+
+    status: str
+    retry_attempt: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    fail_on: frozenset = frozenset(DEFAULT_FAIL_ON)
+    max_failures: Optional[int] = None
+    max_failure_percent: Optional[float] = None
+
+    def exceeded(self, failures, total):
+        if self.max_failure_percent is not None:
+            return total > 0 and failures * 100.0 > self.max_failure_percent * total
+        return failures > (self.max_failures or 0)
+
+    def describe_limit(self):
+        if self.max_failure_percent is not None:
+            return "max_failure_percent {0:g}".format(self.max_failure_percent)
+        return "max_failures {0}".format(self.max_failures or 0)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str
+    counts: Mapping[str, int]
+    failures: int = 0
+    total: int = 0
+    failed: tuple = ()    # thing mode: things final in a fail_on status
+    pending: tuple = ()   # thing mode: things with an execution that is not final
+    missing: tuple = ()   # thing mode: things with no execution yet
+    reason: str = ""
+    job_status: str = ""
+
+
+def decide_things(job, things, seen, policy, pinned=False):
+    """Verdict over named things; ``seen`` maps a thing to its Observed.
+
+    ``pinned`` means a specific execution number is waited on: a retry
+    would be another execution, so a terminal status is final.
+    """
+    counts = Counter()
+    failed, pending, missing = [], [], []
+    for thing in things:
+        observed = seen.get(thing)
+        if observed is None:
+            missing.append(thing)
+            continue
+        counts[observed.status] += 1
+        if observed.status in PENDING_STATUSES or (not pinned and job.may_retry(observed.status, observed.retry_attempt)):
+            pending.append(thing)
+        elif observed.status in policy.fail_on:
+            failed.append(thing)
+    verdict = dict(counts=dict(counts), failures=len(failed), total=len(things),
+                   failed=tuple(failed), pending=tuple(pending), missing=tuple(missing))
+    if policy.exceeded(len(failed), len(things)):
+        return Verdict(FAILED, reason="failures over the limit", **verdict)
+    if missing and job.over:
+        return Verdict(FAILED, reason="never got an execution", job_status=job.status, **verdict)
+    if pending or missing:
+        return Verdict(WAITING, **verdict)
+    return Verdict(SUCCEEDED, **verdict)
+
+
+def decide_fleet(job, policy, exhausted=None):
+    """Verdict over every execution of the job, from its counts.
+
+    ``exhausted`` maps FAILED and TIMED_OUT to how many executions in that
+    status have no retry left, once the caller has listed them.
+    """
+    counts = dict((status, n) for status, n in job.counts.items() if n)
+    total = sum(counts.values())
+    retrying = [s for s in RETRYABLE_STATUSES if counts.get(s) and job.may_retry(s)]
+    unresolved = bool(retrying) and exhausted is None
+    settled = dict(counts)
+    for status in retrying:
+        settled[status] = 0 if unresolved else min(counts[status], exhausted.get(status, 0))
+    failures = sum(settled.get(status, 0) for status in policy.fail_on)
+    possible = sum(counts.get(status, 0) for status in policy.fail_on)
+    awaiting_retry = sum(counts[status] - settled[status] for status in retrying)
+    pending = sum(counts.get(status, 0) for status in PENDING_STATUSES)
+    verdict = dict(counts=counts, failures=failures, total=total)
+    if job.status == "DELETION_IN_PROGRESS":
+        return Verdict(FAILED, reason="the job is being deleted", **verdict)
+    if policy.exceeded(failures, total):
+        return Verdict(FAILED, reason="failures over the limit", **verdict)
+    settled_everything_else = pending == 0 and not job.rollout_pending
+    if unresolved and (policy.exceeded(possible, total) or settled_everything_else):
+        return Verdict(NEEDS_RETRY_DETAILS, **verdict)
+    if settled_everything_else and awaiting_retry == 0:
+        return Verdict(SUCCEEDED, **verdict)
+    return Verdict(WAITING, **verdict)
+
+
+def _duration(seconds):
+    seconds = int(max(0, round(seconds)))
+    if seconds >= 3600:
+        return "{0}h{1:02d}m".format(seconds // 3600, seconds % 3600 // 60)
+    if seconds >= 60:
+        return "{0}m{1:02d}s".format(seconds // 60, seconds % 60)
+    return "{0}s".format(seconds)
+
+
+def progress_line(job_id, counts, elapsed, remaining, expected=None):
+    """One line for the play's output while the gate waits."""
+    total = expected if expected is not None else sum(counts.values())
+    unsuccessful = sum(counts.get(s, 0) for s in TERMINAL_STATUSES if s != "SUCCEEDED")
+    return "{0}: {1}/{2} succeeded, {3} failed, {4} in progress, {5} queued - {6} elapsed, {7} left".format(
+        job_id, counts.get("SUCCEEDED", 0), total, unsuccessful, counts.get("IN_PROGRESS", 0),
+        counts.get("QUEUED", 0), _duration(elapsed), _duration(remaining),
+    )
+
+
+def _details_text(details_map, limit=80):
+    text = ", ".join("{0}={1}".format(key, value) for key, value in sorted(details_map.items()))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def describe_executions(items, limit=3):
+    """'dev-1 FAILED (reason=checksum mismatch), dev-2 TIMED_OUT and 4 more'."""
+    shown = []
+    for item in items[:limit]:
+        details = (item.get("status_details") or {}).get("details_map") or {}
+        text = "{0} {1}".format(item.get("thing_name"), item.get("status"))
+        if details:
+            text += " ({0})".format(_details_text(details))
+        shown.append(text)
+    text = ", ".join(shown)
+    if len(items) > limit:
+        text += " and {0} more".format(len(items) - limit)
+    return text
+
+
+def _names(names, limit=10):
+    text = ", ".join(names[:limit])
+    return text + (" and {0} more".format(len(names) - limit) if len(names) > limit else "")
+
+
+def failure_message(job_id, verdict, policy, failed_items):
+    """One line that says what failed."""
+    if verdict.reason == "never got an execution":
+        return "Job {0} is {1}, but {2} never got an execution: not a target of the job".format(
+            job_id, verdict.job_status, _names(list(verdict.missing)))
+    if verdict.reason == "the job is being deleted":
+        return "Job {0} is being deleted".format(job_id)
+    message = "Job {0}: {1} of {2} executions failed, over the limit ({3}): {4}".format(
+        job_id, verdict.failures, verdict.total, policy.describe_limit(), describe_executions(failed_items))
+    still = sum(verdict.counts.get(s, 0) for s in PENDING_STATUSES)
+    if still:
+        message += "; {0} still pending".format(still)
+    return message
+
+
+def timeout_message(job_id, timeout, verdict, job, last_error=None):
+    if verdict is None:
+        message = "Job {0}: timed out after {1:g} s without a successful poll".format(job_id, timeout)
+    elif verdict.pending or verdict.missing:
+        message = "Job {0}: timed out after {1:g} s with {2} of {3} executions not finished".format(
+            job_id, timeout, len(verdict.pending) + len(verdict.missing), verdict.total)
+        if verdict.pending:
+            message += "; pending: {0}".format(_names(list(verdict.pending)))
+        if verdict.missing:
+            message += "; never appeared: {0}".format(_names(list(verdict.missing)))
+    else:
+        pending = dict((s, verdict.counts.get(s, 0)) for s in ("QUEUED", "IN_PROGRESS") if verdict.counts.get(s))
+        message = "Job {0}: timed out after {1:g} s; still pending: {2}".format(
+            job_id, timeout, ", ".join("{0} {1}".format(n, s) for s, n in pending.items()) or "none")
+        if job is not None and job.rollout_pending:
+            message += "; the rollout is still creating executions"
+    if last_error:
+        message += "; last error: {0}".format(last_error)
+    return message

@@ -1,0 +1,303 @@
+# -*- coding: utf-8 -*-
+# Copyright: iotops.aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The poll loop of iot_job_execution_wait: I/O around wait_decision.
+
+Each round reads the job once (DescribeJob) and then as few execution
+reads as answer the question: in fleet mode the job's own counts; for
+named things either the job's execution list or one describe per
+unfinished thing, whichever is cheaper, never more than
+ceil(N / 250) + 2 calls for N things.  Details of failed executions are
+fetched once, at the end, for the message.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from ansible_collections.iotops.aws.plugins.module_utils.client import (
+    aws_errors,
+    describe_error,
+    is_fatal,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import (
+    PAGE_SIZE,
+    describe_job,
+    describe_job_execution,
+    job_execution_summaries,
+    thing_execution_summaries,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
+    shape_execution,
+    shape_execution_summary,
+    shape_job,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+    RETRYABLE_STATUSES,
+    TERMINAL_STATUSES,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
+    FAILED,
+    NEEDS_RETRY_DETAILS,
+    SUCCEEDED,
+    WAITING,
+    GatePolicy,
+    JobSnapshot,
+    Observed,
+    decide_fleet,
+    decide_things,
+    failure_message,
+    timeout_message,
+)
+
+# Failed executions described individually for their statusDetails.
+DETAILED_FAILURES = 5
+TIMED_OUT = "timed_out"
+
+
+@dataclass
+class WaitRequest:
+    job_id: str
+    thing_names: Optional[list] = None  # None: the whole job
+    execution_number: Optional[int] = None
+    timeout: float = 600
+    sleep: float = 5
+    delay: float = 0
+    policy: GatePolicy = field(default_factory=GatePolicy)
+    check_mode: bool = False
+
+
+class WaitAborted(Exception):
+    """The wait cannot go on: the job is missing, or AWS refused a call."""
+
+
+def _summary_observation(summary):
+    execution = summary.get("jobExecutionSummary") or {}
+    return Observed(execution.get("status"), execution.get("retryAttempt"))
+
+
+class Waiter:
+    """Polls until the decision is final or the deadline passes.
+
+    ``on_poll(progress)`` is called after every successful round, with the
+    job id, status counts, elapsed and remaining seconds.
+    """
+
+    def __init__(self, client, request, retry_bounds=None, clock=time.monotonic, sleep=time.sleep,
+                 on_poll: Optional[Callable] = None, secrets=()):
+        self.client = client
+        self.request = request
+        self.retry_bounds = retry_bounds
+        self.clock = clock
+        self.sleep = sleep
+        self.on_poll = on_poll
+        self.secrets = secrets
+        self.job = None
+        self.verdict = None
+        self.polls = 0
+        self.timeline = []
+        # Thing mode: the latest observation and shaped item per thing.
+        self.seen = {}
+        self.items = {}
+        self._rotation = 0
+
+    # -- the loop -------------------------------------------------------
+    def run(self):
+        request = self.request
+        started = self.clock()
+        deadline = started + request.timeout
+        if self.retry_bounds is not None:
+            # No retry of a call is sent after the deadline.
+            self.retry_bounds.not_after = deadline
+        if request.delay:
+            self.sleep(min(request.delay, request.timeout))
+        last_error = None
+        while True:
+            self.polls += 1
+            try:
+                self.verdict = self._poll()
+                last_error = None
+            except WaitAborted:
+                raise
+            except aws_errors() as exc:
+                if is_fatal(exc):
+                    raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(request.job_id), self.secrets))
+                # Throttled or transient even after botocore's retries: the
+                # next round tries again; never read as a device failure.
+                last_error = describe_error(exc, "last poll", self.secrets)
+            else:
+                self._record(started, deadline)
+            if request.check_mode or (self.verdict is not None and self.verdict.state != WAITING):
+                break
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                break
+            self.sleep(min(request.sleep, remaining))
+        return self._result(started, last_error)
+
+    def _record(self, started, deadline):
+        now = self.clock()
+        counts = dict(self.verdict.counts)
+        self.timeline.append({"at": round(now - started, 1), "counts": counts})
+        if self.on_poll is not None:
+            self.on_poll(dict(job_id=self.request.job_id, counts=counts, elapsed=now - started,
+                              remaining=max(0.0, deadline - now), expected=self._expected()))
+
+    def _expected(self):
+        if self.request.thing_names is not None:
+            return len(self.request.thing_names)
+        return None
+
+    # -- one round --------------------------------------------------------
+    def _poll(self):
+        job = describe_job(self.client, self.request.job_id)
+        if job is None:
+            raise WaitAborted("Job {0} does not exist".format(self.request.job_id))
+        self.job = JobSnapshot.from_job(shape_job(job))
+        if self.request.thing_names is None:
+            return self._poll_fleet()
+        return self._poll_things()
+
+    def _poll_fleet(self):
+        verdict = decide_fleet(self.job, self.request.policy)
+        if verdict.state == NEEDS_RETRY_DETAILS:
+            verdict = decide_fleet(self.job, self.request.policy, self._exhausted_retries())
+        return verdict
+
+    def _exhausted_retries(self):
+        """Per retryable status, how many executions have no retry left."""
+        exhausted = {}
+        for status in RETRYABLE_STATUSES:
+            if not self.job.counts.get(status):
+                continue
+            exhausted[status] = sum(
+                1 for summary in job_execution_summaries(self.client, self.request.job_id, status)
+                if not self.job.may_retry(status, _summary_observation(summary).retry_attempt)
+            )
+        return exhausted
+
+    def _poll_things(self):
+        request = self.request
+        things = request.thing_names
+        pinned = request.execution_number is not None
+        unfinished = [t for t in things if t not in self.seen or self._unfinished(self.seen[t], pinned)]
+        budget = math.ceil(len(things) / PAGE_SIZE) + 1  # calls left after DescribeJob
+        list_cost = max(1, math.ceil(sum(self.job.counts.values()) / PAGE_SIZE))
+        if unfinished and not pinned and list_cost <= min(len(unfinished), budget):
+            self._list_job_executions(set(things))
+        else:
+            self._describe_each(unfinished, budget)
+        return decide_things(self.job, things, self.seen, request.policy, pinned)
+
+    def _unfinished(self, observed, pinned):
+        return observed.status not in TERMINAL_STATUSES or (not pinned and self.job.may_retry(observed.status, observed.retry_attempt))
+
+    def _list_job_executions(self, wanted):
+        for summary in job_execution_summaries(self.client, self.request.job_id):
+            item = shape_execution_summary(summary, job_id=self.request.job_id)
+            if item["thing_name"] in wanted:
+                self.seen[item["thing_name"]] = _summary_observation(summary)
+                self.items[item["thing_name"]] = item
+
+    def _describe_each(self, things, budget):
+        """Describe unfinished things, rotating through them when a round
+        cannot afford them all."""
+        if not things:
+            return
+        start = self._rotation % len(things)
+        calls = 0
+        for thing in things[start:] + things[:start]:
+            if calls >= budget:
+                break
+            calls += self._describe_one(thing)
+            self._rotation += 1
+
+    def _describe_one(self, thing):
+        execution = describe_job_execution(self.client, self.request.job_id, thing, self.request.execution_number)
+        if execution is None:
+            self.seen.pop(thing, None)
+            return 1
+        item = shape_execution(execution)
+        observed = Observed(item["status"])
+        calls = 1
+        if self.request.execution_number is None and self.job.may_retry(item["status"]):
+            # DescribeJobExecution omits retryAttempt; the thing's list has it.
+            calls += 1
+            for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
+                observed = _summary_observation(summary)
+                latest = shape_execution_summary(summary, thing_name=thing, thing_arn=item["thing_arn"])
+                if latest["execution_number"] == item["execution_number"]:
+                    item["retry_attempt"] = latest["retry_attempt"]
+                else:
+                    item = latest  # a retry began between the two calls
+        self.seen[thing] = observed
+        self.items[thing] = item
+        return calls
+
+    # -- the result -------------------------------------------------------
+    def _result(self, started, last_error):
+        request = self.request
+        verdict = self.verdict
+        if verdict is None:
+            state = WAITING if request.check_mode else TIMED_OUT
+        elif verdict.state == WAITING and not request.check_mode:
+            state = TIMED_OUT
+        else:
+            state = verdict.state
+        executions = self._final_executions() if verdict is not None else []
+        failed_items = [e for e in executions if e["status"] in request.policy.fail_on]
+        self._add_details(failed_items)
+        result = dict(
+            changed=False,
+            verdict=state,
+            job_executions=executions,
+            status_counts=dict(verdict.counts) if verdict is not None else {},
+            polls=self.polls,
+            timeline=self.timeline,
+            elapsed=round(self.clock() - started, 3),
+        )
+        if request.check_mode:
+            return result
+        if state == FAILED:
+            result.update(failed=True, msg=failure_message(request.job_id, verdict, request.policy, failed_items))
+        elif state == TIMED_OUT:
+            result.update(failed=True, msg=timeout_message(request.job_id, request.timeout, verdict, self.job, last_error))
+        else:
+            result["msg"] = "Job {0}: all {1} executions finished; {2} in a fail_on status (limit: {3})".format(
+                request.job_id, verdict.total, verdict.failures, request.policy.describe_limit())
+        return result
+
+    def _final_executions(self):
+        if self.request.thing_names is not None:
+            return [self.items[t] for t in self.request.thing_names if t in self.items]
+        # Fleet mode: only what did not succeed; a fleet can be 100,000 strong.
+        executions = []
+        try:
+            for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+                if self.job.counts.get(status):
+                    executions.extend(
+                        shape_execution_summary(summary, job_id=self.request.job_id)
+                        for summary in job_execution_summaries(self.client, self.request.job_id, status)
+                    )
+        except aws_errors():
+            pass  # the verdict stands; the list is what could be read
+        return executions
+
+    def _add_details(self, failed_items):
+        """Describe the first few failures so the message can say why."""
+        for item in failed_items[:DETAILED_FAILURES]:
+            if "status_details" in item:
+                continue
+            try:
+                execution = describe_job_execution(self.client, self.request.job_id, item["thing_name"],
+                                                   item.get("execution_number"))
+            except aws_errors():
+                return  # one unanswered call is enough past a verdict
+            if execution is not None:
+                retry_attempt = item.get("retry_attempt")
+                item.update(shape_execution(execution))
+                item["retry_attempt"] = retry_attempt

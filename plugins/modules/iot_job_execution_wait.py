@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: iotops.aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: iot_job_execution_wait
+short_description: Wait until AWS IoT job executions finish, and gate a rollout on how they did
+version_added: 0.1.0
+description:
+  - Polls an AWS IoT job until the executions it waits on reach a terminal status, then passes or fails
+    the task on how many of them failed. Use it between the stages of a firmware rollout.
+  - With O(thing_names), waits on those things' executions of the job (thing mode). Without it, waits on every
+    execution the job has or will get from its rollout (fleet mode).
+  - Fails B(as soon as) the executions in a O(fail_on) status go over O(max_failures) or O(max_failure_percent),
+    without waiting for the rest. Passes once every waited execution is terminal and the limit held.
+  - A job that does not exist fails at once. A thing whose execution does not exist yet is waited for, since
+    rollouts create executions over minutes; at timeout the message names the things that never got one.
+  - "Retries: when the job has C(jobExecutionsRetryConfig), a V(FAILED) or V(TIMED_OUT) execution with retries
+    left is not final, because AWS IoT will queue it again with a new execution number. It counts as a failure
+    only once its retries are used up, or once the job stops retrying (the job is no longer C(IN_PROGRESS))."
+  - "Polling is frugal: each round reads the job once (C(DescribeJob)). Fleet mode needs nothing more: the job's
+    own counts answer, whatever the fleet's size. Thing mode lists the job's executions or describes the
+    unfinished things, whichever costs fewer calls, and never makes more than ceil(N/250) + 2 calls a round for
+    N things. Failed executions are described individually, once, for the message."
+  - Throttling and transient faults are retried by botocore; a round that still fails is skipped, and the next
+    one tries again until the deadline. A throttle is never taken for a device failure. Access denied, invalid
+    signatures and other client errors fail at once.
+author:
+  - iotops.aws maintainers (@iotops)
+options:
+  job_id:
+    description:
+      - The job to wait on.
+    type: str
+    required: true
+  thing_names:
+    description:
+      - The things whose executions to wait on, by name or thing ARN.
+      - Omit to wait on the whole job (fleet mode).
+    type: list
+    elements: str
+    aliases: [thing_name]
+  execution_number:
+    description:
+      - Wait on this execution number instead of the thing's latest execution. Needs exactly one thing in
+        O(thing_names). A retry is another execution, so this execution's terminal status is final.
+    type: int
+  timeout:
+    description:
+      - Seconds to wait in all, O(delay) included. Must be more than 0.
+      - The task returns within O(timeout) plus one bounded request (about 30 s), whatever the endpoint does.
+    type: float
+    default: 600
+  sleep:
+    description:
+      - Seconds between polls. More than 0 and at most O(timeout).
+    type: float
+    default: 5
+  delay:
+    description:
+      - Seconds before the first poll. At least 0 and less than O(timeout).
+    type: float
+    default: 0
+  fail_on:
+    description:
+      - Execution statuses that count as failures. Only terminal statuses are allowed.
+      - V([]) never fails on a status; the task only reports.
+    type: list
+    elements: str
+    choices: [QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
+    default: [FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
+  max_failures:
+    description:
+      - How many executions may end in a O(fail_on) status before the task fails. Mutually exclusive with
+        O(max_failure_percent). When neither is given, no failure is allowed.
+    type: int
+  max_failure_percent:
+    description:
+      - Which share of the waited executions, 0 to 100, may end in a O(fail_on) status before the task fails.
+      - In thing mode the share is of O(thing_names); in fleet mode, of the executions the job has so far, which
+        grows while the rollout creates executions. Pair it with the job's C(abortConfig) and its
+        C(minNumberOfExecutedThings) for early stages.
+    type: float
+extends_documentation_fragment:
+  - iotops.aws.connection
+attributes:
+  check_mode:
+    support: full
+    description:
+      - Polls once and reports what it sees, without blocking. Fails only on invalid input or AWS errors, never
+        on an execution's status. RV(verdict) tells what the gate would have said so far.
+notes:
+  - Needs the IAM actions C(iot:DescribeJob), C(iot:ListJobExecutionsForJob), C(iot:DescribeJobExecution) and
+    C(iot:ListJobExecutionsForThing).
+  - Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost);
+    every copy polls the same account-wide rate limit.
+"""
+
+EXAMPLES = r"""
+- name: Canary stage - wait on three devices, no failure allowed
+  iotops.aws.iot_job_execution_wait:
+    job_id: fw-2-4-1
+    thing_names: [sensor-0001, sensor-0002, sensor-0003]
+    timeout: 900
+    sleep: 10
+  run_once: true
+  delegate_to: localhost
+
+- name: Fleet stage - wait on every execution of the job, allow 2 % failures
+  iotops.aws.iot_job_execution_wait:
+    job_id: fw-2-4-1
+    max_failure_percent: 2
+    timeout: 3600
+    sleep: 30
+  register: gate
+  run_once: true
+  delegate_to: localhost
+
+- name: Show the failed devices and why
+  ansible.builtin.debug:
+    msg: "{{ item.thing_name }}: {{ item.status }} {{ item.status_details.details_map | default({}) }}"
+  loop: "{{ gate.job_executions }}"
+
+- name: Report only, never fail on a status
+  iotops.aws.iot_job_execution_wait:
+    job_id: fw-2-4-1
+    fail_on: []
+    timeout: 600
+  register: report
+"""
+
+RETURN = r"""
+verdict:
+  description:
+    - V(succeeded), V(failed) or V(timed_out). In check mode V(waiting) when executions were still unfinished.
+  returned: always
+  type: str
+  sample: succeeded
+job_executions:
+  description:
+    - The final known state of each waited execution, in the shapes M(iotops.aws.iot_job_execution_info)
+      returns. The first failures carry RV(job_executions[].status_details.details_map) with the device's keys
+      verbatim.
+    - In thing mode, one per thing in O(thing_names) that has an execution. In fleet mode, only the executions
+      that ended in a status other than V(SUCCEEDED); their number is in RV(status_counts) either way.
+  returned: always
+  type: list
+  elements: dict
+status_counts:
+  description: Execution status to number of waited executions in it, at the last poll.
+  returned: always
+  type: dict
+  sample: {"SUCCEEDED": 997, "FAILED": 3}
+elapsed:
+  description: Seconds the task waited.
+  returned: always
+  type: float
+  sample: 41.2
+polls:
+  description: Polling rounds made, failed rounds included.
+  returned: always
+  type: int
+  sample: 9
+timeline:
+  description: Status counts at each successful poll, to plot the rollout afterwards.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    at:
+      description: Seconds since the task started.
+      type: float
+      returned: always
+    counts:
+      description: Execution status to number of waited executions.
+      type: dict
+      returned: always
+  sample: [{"at": 0.1, "counts": {"QUEUED": 10}}, {"at": 5.1, "counts": {"SUCCEEDED": 10}}]
+msg:
+  description:
+    - One line. On failure it says what failed - which things, which statuses, the first C(statusDetails) - or
+      that the wait timed out and what was still pending.
+  returned: always
+  type: str
+  sample: "Job fw-2-4-1: 1 of 3 executions failed, over the limit (max_failures 0): sensor-0002 FAILED (reason=checksum mismatch)"
+"""
+
+from ansible_collections.iotops.aws.plugins.module_utils.client import RetryBounds
+from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils.wait_options import (
+    WAIT_ARGUMENT_SPEC,
+    WAIT_MUTUALLY_EXCLUSIVE,
+    build_wait_request,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter
+
+
+def main():
+    module = IotJobsModule(
+        argument_spec=WAIT_ARGUMENT_SPEC,
+        mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE,
+        supports_check_mode=True,
+    )
+    try:
+        request = build_wait_request(module.params, module.check_mode)
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc))
+    retry_bounds = RetryBounds()
+    client = module.client(retry_bounds)
+    try:
+        result = Waiter(client, request, retry_bounds, secrets=module.secrets).run()
+    except WaitAborted as exc:
+        module.fail_json(msg=str(exc))
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The poll loop's timing and error handling, on a fake clock and client."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
+from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter, WaitRequest
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.now += seconds
+
+
+def client_error(code, status):
+    return ClientError({"Error": {"Code": code, "Message": code},
+                        "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": "req-1"}}, "DescribeJob")
+
+
+class FakeClient:
+    """Answers DescribeJob from a script of job counts, one entry per call."""
+
+    def __init__(self, clock, script):
+        self.clock = clock
+        self.script = list(script)
+        self.calls = []
+
+    def describe_job(self, jobId):
+        self.calls.append("DescribeJob")
+        self.clock.now += 0.1
+        step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if isinstance(step, Exception):
+            raise step
+        counts = {"numberOf{0}Things".format(k): v for k, v in step.items()}
+        return {"job": {"jobId": jobId, "status": "IN_PROGRESS", "jobProcessDetails": dict(counts, processingTargets=[])}}
+
+    def get_paginator(self, operation):
+        raise AssertionError("no execution listing expected, got " + operation)
+
+
+def run(script, timeout=60, sleep=5, **request):
+    clock = FakeClock()
+    client = FakeClient(clock, script)
+    waiter = Waiter(client, WaitRequest("fw", timeout=timeout, sleep=sleep, policy=GatePolicy(frozenset()), **request),
+                    clock=clock, sleep=clock.sleep)
+    return waiter.run(), client, clock
+
+
+def test_fleet_mode_reads_only_the_job_each_round():
+    result, client, _ = run([{"Queued": 3}, {"InProgress": 3}, {"Succeeded": 3}])
+    assert result["verdict"] == "succeeded"
+    assert client.calls == ["DescribeJob"] * 3 and result["polls"] == 3
+
+
+def test_throttled_rounds_are_skipped_not_failed():
+    throttle = client_error("ThrottlingException", 400)
+    result, client, _ = run([throttle, throttle, {"Succeeded": 2}])
+    assert result["verdict"] == "succeeded" and result["polls"] == 3
+    assert len(result["timeline"]) == 1
+
+
+def test_a_deadline_of_transient_errors_times_out_honestly():
+    result, _, clock = run([client_error("ServiceUnavailableException", 503)], timeout=20, sleep=3)
+    assert result["verdict"] == "timed_out" and result.get("failed")
+    assert "without a successful poll" in result["msg"] and "ServiceUnavailableException" in result["msg"]
+    assert clock.now - 1000.0 < 20 + 0.2  # the last poll starts at the deadline
+
+
+def test_access_denied_aborts_at_once():
+    with pytest.raises(WaitAborted, match="AccessDeniedException"):
+        run([client_error("AccessDeniedException", 403)])
+
+
+def test_check_mode_polls_once():
+    result, client, _ = run([{"InProgress": 3}], check_mode=True)
+    assert result["verdict"] == "waiting" and result["polls"] == 1 and "failed" not in result
+
+
+def test_delay_counts_toward_the_timeout():
+    result, _, clock = run([{"InProgress": 1}], timeout=10, sleep=4, delay=9)
+    assert result["verdict"] == "timed_out"
+    assert clock.now - 1000.0 < 10 + 0.2
