@@ -15,7 +15,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.client import (
     describe_error,
     iot_client,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.validation import OPTION_CHECKS, InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 
 
 class IotJobsModule(AnsibleModule):
@@ -29,9 +29,7 @@ class IotJobsModule(AnsibleModule):
         if not HAS_BOTO3:
             self.fail_json(msg=missing_required_lib("boto3 and botocore"))
         try:
-            for option, check in OPTION_CHECKS.items():
-                if option in argument_spec and self.params.get(option) is not None:
-                    self.params[option] = check(self.params[option], option)
+            apply_option_checks(self.params, argument_spec)
         except InvalidOption as exc:
             self.fail_json(msg=str(exc))
 

@@ -83,3 +83,11 @@ OPTION_CHECKS = dict(
     thing_names=check_thing_names,
     execution_number=check_execution_number,
 )
+
+
+def apply_option_checks(params, options):
+    """Check and normalise, in place, those of ``options`` that are set."""
+    for option, check in OPTION_CHECKS.items():
+        if option in options and params.get(option) is not None:
+            params[option] = check(params[option], option)
+    return params
