@@ -100,7 +100,7 @@ class ActionModule(ActionBase):
         self._compute_environment_string(environment)
         with _environ(environment):
             try:
-                _, params = self.validate_argument_spec(
+                _validation, params = self.validate_argument_spec(
                     argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **WAIT_ARGUMENT_SPEC),
                     mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE,
                 )

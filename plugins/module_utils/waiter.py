@@ -43,7 +43,6 @@ from ansible_collections.iotops.aws.plugins.module_utils.validation import (
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     FAILED,
     NEEDS_RETRY_DETAILS,
-    SUCCEEDED,
     WAITING,
     GatePolicy,
     JobSnapshot,

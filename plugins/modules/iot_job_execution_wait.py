@@ -95,8 +95,8 @@ attributes:
 notes:
   - Needs the IAM actions C(iot:DescribeJob), C(iot:ListJobExecutionsForJob), C(iot:DescribeJobExecution) and
     C(iot:ListJobExecutionsForThing).
-  - Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost);
-    every copy polls the same account-wide rate limit.
+  - "Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost):
+    every copy polls the same account-wide rate limit."
 """
 
 EXAMPLES = r"""
@@ -142,7 +142,7 @@ verdict:
 job_executions:
   description:
     - The final known state of each waited execution, in the shapes M(iotops.aws.iot_job_execution_info)
-      returns. The first failures carry RV(job_executions[].status_details.details_map) with the device's keys
+      returns. The first failures carry C(status_details.details_map) with the device's keys
       verbatim.
     - In thing mode, one per thing in O(thing_names) that has an execution. In fleet mode, only the executions
       that ended in a status other than V(SUCCEEDED); their number is in RV(status_counts) either way.

@@ -32,7 +32,7 @@ def test_progress_lines_appear_while_the_task_waits(tmp_path, iot):
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines = [(time.monotonic(), line.rstrip()) for line in process.stdout]
-    assert process.wait(timeout=120) == 0, "\n".join(text for _, text in lines)
+    assert process.wait(timeout=120) == 0, "\n".join(text for _at, text in lines)
     progress = [(at, text) for at, text in lines if text.startswith("fw-live: ")]
     done_at = next(at for at, text in lines if text == "ok: [local]" and at > progress[0][0])
     assert len(progress) >= 3, lines

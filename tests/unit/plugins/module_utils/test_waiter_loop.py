@@ -56,20 +56,20 @@ def run(script, timeout=60, sleep=5, **request):
 
 
 def test_fleet_mode_reads_only_the_job_each_round():
-    result, client, _ = run([{"Queued": 3}, {"InProgress": 3}, {"Succeeded": 3}])
+    result, client, _clock = run([{"Queued": 3}, {"InProgress": 3}, {"Succeeded": 3}])
     assert result["verdict"] == "succeeded"
     assert client.calls == ["DescribeJob"] * 3 and result["polls"] == 3
 
 
 def test_throttled_rounds_are_skipped_not_failed():
     throttle = client_error("ThrottlingException", 400)
-    result, client, _ = run([throttle, throttle, {"Succeeded": 2}])
+    result, client, _clock = run([throttle, throttle, {"Succeeded": 2}])
     assert result["verdict"] == "succeeded" and result["polls"] == 3
     assert len(result["timeline"]) == 1
 
 
 def test_a_deadline_of_transient_errors_times_out_honestly():
-    result, _, clock = run([client_error("ServiceUnavailableException", 503)], timeout=20, sleep=3)
+    result, _client, clock = run([client_error("ServiceUnavailableException", 503)], timeout=20, sleep=3)
     assert result["verdict"] == "timed_out" and result.get("failed")
     assert "without a successful poll" in result["msg"] and "ServiceUnavailableException" in result["msg"]
     assert clock.now - 1000.0 < 20 + 0.2  # the last poll starts at the deadline
@@ -81,11 +81,11 @@ def test_access_denied_aborts_at_once():
 
 
 def test_check_mode_polls_once():
-    result, client, _ = run([{"InProgress": 3}], check_mode=True)
+    result, client, _clock = run([{"InProgress": 3}], check_mode=True)
     assert result["verdict"] == "waiting" and result["polls"] == 1 and "failed" not in result
 
 
 def test_delay_counts_toward_the_timeout():
-    result, _, clock = run([{"InProgress": 1}], timeout=10, sleep=4, delay=9)
+    result, _client, clock = run([{"InProgress": 1}], timeout=10, sleep=4, delay=9)
     assert result["verdict"] == "timed_out"
     assert clock.now - 1000.0 < 10 + 0.2
