@@ -15,10 +15,14 @@ import datetime
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import thing_name_from_arn
+from ansible_collections.iotops.aws.plugins.module_utils.validation import JOB_EXECUTION_STATUSES, thing_name_from_arn
 
 # Keys every job execution item has, whichever call produced it.
 EXECUTION_KEYS = ("job_id", "thing_name", "thing_arn", "status", "queued_at", "started_at", "last_updated_at", "execution_number")
+# Keys every job item has, whether or not DescribeJob returned them.
+JOB_KEYS = ("job_id", "job_arn", "status", "target_selection", "targets", "created_at", "last_updated_at", "completed_at",
+            "abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config")
+JOB_COUNT_KEYS = tuple("number_of_{0}_things".format(status.lower()) for status in JOB_EXECUTION_STATUSES)
 # camel_dict_to_snake_dict honours ignore_list at the top level only, so the
 # map that holds detailsMap is kept whole and unwrapped in shape_execution.
 VERBATIM_KEYS = ["statusDetails", "documentParameters"]
@@ -70,8 +74,16 @@ def shape_execution_summary(summary, job_id=None, thing_name=None, thing_arn=Non
 
 
 def shape_job(job):
-    """An item from DescribeJob's ``job``."""
-    item = snake_case(job)
-    details = item.setdefault("job_process_details", {})
+    """An item from DescribeJob's ``job``.
+
+    AWS leaves out what does not apply yet (``completedAt`` before the end,
+    a config the job was created without); the item has those keys as None.
+    """
+    item = dict.fromkeys(JOB_KEYS)
+    item.update(snake_case(job))
+    item["document_parameters"] = item.get("document_parameters") or {}
+    details = dict.fromkeys(JOB_COUNT_KEYS)
+    details.update(item.get("job_process_details") or {})
     details["processing_targets"] = details.get("processing_targets") or []
+    item["job_process_details"] = details
     return item
