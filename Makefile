@@ -43,5 +43,10 @@ build: venv
 	mkdir -p dist
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .
 
+demo: build
+	rm -rf .build/demo && mkdir -p .build/demo
+	$(BIN)/ansible-galaxy collection install --force -p .build/demo/collections dist/iotops-aws-*.tar.gz
+	examples/demo.sh
+
 clean:
 	rm -rf $(VENV) .build dist tests/output
