@@ -267,7 +267,7 @@ def test_mixed_unanswered_errors_count_together():
 def test_answered_faults_do_not_count():
     bounds = RetryBounds(max_unanswered=2)
     request = {"context": {}}
-    for _ in range(5):
+    for _attempt in range(5):
         assert bounds.on_needs_retry(caught_exception=None, request_dict=request, response=({}, {})) is None
         assert bounds.on_needs_retry(caught_exception=ConnectionClosedError(endpoint_url="http://iot"),
                                      request_dict=request) is None
