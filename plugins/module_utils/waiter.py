@@ -212,10 +212,10 @@ class Waiter:
         for thing in things[start:] + things[:start]:
             if calls >= budget:
                 break
-            calls += self._describe_one(thing)
+            calls += self._describe_one(thing, may_list=calls + 2 <= budget)
             self._rotation += 1
 
-    def _describe_one(self, thing):
+    def _describe_one(self, thing, may_list):
         execution = describe_job_execution(self.client, self.request.job_id, thing, self.request.execution_number)
         if execution is None:
             self.seen.pop(thing, None)
@@ -223,8 +223,9 @@ class Waiter:
         item = shape_execution(execution)
         observed = Observed(item["status"])
         calls = 1
-        if self.request.execution_number is None and self.job.may_retry(item["status"]):
+        if may_list and self.request.execution_number is None and self.job.may_retry(item["status"]):
             # DescribeJobExecution omits retryAttempt; the thing's list has it.
+            # Without it the failure stays pending, and a later round asks.
             calls += 1
             for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
                 observed = _summary_observation(summary)

@@ -11,6 +11,11 @@ from conftest import create_job_task
 WAIT = "iotops.aws.iot_job_execution_wait"
 
 
+# Long enough that a device is still working when the wait first polls, even
+# on a loaded machine where Ansible takes a while to reach the task.
+BUSY = 3.0
+
+
 def wait_task(name="wait", ignore_errors=False, **args):
     args.setdefault("sleep", 0.3)
     args.setdefault("timeout", 30)
@@ -30,7 +35,7 @@ def ok(outcome="SUCCEEDED", start=0.2, finish=1.0, **extra):
 
 def test_waits_for_one_thing_named_plainly(playbook, iot):
     run = playbook([
-        create_job_task(iot, job_id="fw-one", things=["dev-1"], default=ok(finish=1.2)),
+        create_job_task(iot, job_id="fw-one", things=["dev-1"], default=ok(finish=BUSY)),
         wait_task(job_id="fw-one", thing_name="dev-1"),
     ])
     result = run.result("wait")
@@ -44,7 +49,7 @@ def test_waits_for_one_thing_named_plainly(playbook, iot):
 
 def test_waits_for_many_things_and_records_a_timeline(playbook, iot):
     names = things("dev", 5)
-    devices = {name: ok(finish=0.5 + 0.3 * index) for index, name in enumerate(names)}
+    devices = {name: ok(finish=BUSY + 0.3 * index) for index, name in enumerate(names)}
     run = playbook([
         create_job_task(iot, job_id="fw-many", things=names, devices=devices),
         wait_task(job_id="fw-many", thing_names=names),
@@ -153,7 +158,7 @@ def test_a_missing_job_fails_at_once(playbook, iot):
 def test_an_execution_that_appears_late_is_waited_for(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-late", things=["dev-1", "dev-2"], default=ok(finish=0.3),
-                        devices={"dev-2": ok(finish=0.3, appear=2.0)}),
+                        devices={"dev-2": ok(finish=0.3, appear=BUSY)}),
         wait_task(job_id="fw-late", thing_names=["dev-1", "dev-2"]),
     ])
     result = run.result("wait")
@@ -174,11 +179,11 @@ def test_a_thing_the_finished_job_never_targeted_fails(playbook, iot):
 
 
 def test_retried_failures_are_not_final_until_retries_run_out(playbook, iot):
-    recovers = ok("FAILED", finish=0.4, details={"reason": "flash busy"},
+    recovers = ok("FAILED", finish=BUSY, details={"reason": "flash busy"},
                   retries=[ok("FAILED", finish=0.4), ok("SUCCEEDED", finish=0.4)])
     run = playbook([
         create_job_task(iot, job_id="fw-retry", things=["dev-1"], devices={"dev-1": recovers},
-                        retry={"FAILED": 2}, retry_delay=0.5),
+                        retry={"FAILED": 2}, retry_delay=1.0),
         wait_task(job_id="fw-retry", thing_names=["dev-1"], sleep=0.2),
     ])
     result = run.result("wait")
