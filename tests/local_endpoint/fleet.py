@@ -103,7 +103,8 @@ class SimJob:
     retry_limits: dict[str, int]
     snapshot: bool
     counts: Counter = dataclasses.field(default_factory=Counter)
-    awaiting: int = 0  # executions not yet created: rollout or retry pending
+    unrolled: int = 0   # first executions the rollout has yet to create
+    retrying: int = 0   # retries scheduled but not yet queued
     retry_delay: float = 0.2
     devices: dict[str, Device] = dataclasses.field(default_factory=dict)
     default: Device = IDLE
@@ -122,6 +123,7 @@ class Fleet:
         self._events: list = []
         self._sequence = itertools.count()
         self._backend_id = None
+        self._at = clock()  # the time scheduled events count from
         install_moto_patches()
 
     # -- moto's backend ---------------------------------------------------
@@ -216,11 +218,11 @@ class Fleet:
             self._jobs[job_id] = sim
             members = list(things) + [name for group in groups.values() for name in group]
             interval = 60.0 / rollout_per_minute if rollout_per_minute else 0.0
-            now = self.clock()
+            self._at = self.clock()
             for index, name in enumerate(dict.fromkeys(members)):
                 script = sim.devices.get(name, sim.default)
-                sim.awaiting += 1
-                self._schedule(now + max(index * interval, script.appear), self._queue, sim, name, 1, 0)
+                sim.unrolled += 1
+                self._schedule(self._at + max(index * interval, script.appear), self._queue, sim, name, 1, 0)
             self._publish(sim)
             self.advance()
 
@@ -234,7 +236,7 @@ class Fleet:
                     continue
                 if script is not None:
                     sim.devices[thing] = script
-                sim.awaiting += 1
+                sim.unrolled += 1
                 self._schedule(self.clock(), self._queue, sim, thing, 1, 0)
             self.advance()
 
@@ -243,7 +245,7 @@ class Fleet:
 
     def job_done(self, job_id: str) -> bool:
         sim = self._jobs[job_id]
-        return sim.awaiting == 0 and not any(sim.counts[s] for s in PENDING)
+        return not (sim.unrolled or sim.retrying or any(sim.counts[s] for s in PENDING))
 
     # -- time ---------------------------------------------------------------
     def advance(self) -> None:
@@ -254,7 +256,10 @@ class Fleet:
             now = self.clock()
             touched = set()
             while self._events and self._events[0][0] <= now:
-                _due, _order, action, sim, args = heapq.heappop(self._events)
+                due, _order, action, sim, args = heapq.heappop(self._events)
+                # Follow-up events count from when this one was due, not
+                # from when a request happened to come by.
+                self._at = due
                 if self._jobs.get(sim.job_id) is sim:
                     action(sim, *args)
                     touched.add(sim.job_id)
@@ -282,10 +287,13 @@ class Fleet:
         execution.started_at = None
         execution.approximate_seconds_before_time_out = None
         backend.job_executions[key] = execution
-        sim.awaiting -= 1
+        if retry_attempt:
+            sim.retrying -= 1
+        else:
+            sim.unrolled -= 1
         sim.counts["QUEUED"] += 1
         attempt = sim.devices.get(thing, sim.default).attempt(retry_attempt)
-        now = self.clock()
+        now = self._at
         if attempt.start != float("inf"):
             self._schedule(now + attempt.start, self._start, sim, execution, attempt)
         if attempt.outcome is not None:
@@ -319,8 +327,8 @@ class Fleet:
         job = self.backend.jobs[sim.job_id]
         allowed = max(sim.retry_limits.get(attempt.outcome, 0), sim.retry_limits.get("ALL", 0))
         if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status == "IN_PROGRESS":
-            sim.awaiting += 1
-            self._schedule(self.clock() + sim.retry_delay, self._queue, sim, thing,
+            sim.retrying += 1
+            self._schedule(self._at + sim.retry_delay, self._queue, sim, thing,
                            execution.execution_number + 1, execution.retry_attempt + 1)
 
     def _publish(self, sim: SimJob) -> None:
@@ -329,10 +337,10 @@ class Fleet:
         if job is None:
             return
         details = {key: max(0, sim.counts[status]) for status, key in COUNT_KEYS.items()}
-        details["processingTargets"] = list(job.targets) if sim.awaiting else []
+        details["processingTargets"] = list(job.targets) if sim.unrolled else []
         job.job_process_details = details
         job.last_updated_at = utcnow()
-        pending = sim.awaiting or any(sim.counts[s] for s in PENDING)
+        pending = sim.unrolled or sim.retrying or any(sim.counts[s] for s in PENDING)
         if job.status == "IN_PROGRESS" and sim.snapshot and not pending:
             job.status = "COMPLETED"
             job.completed_at = utcnow()
@@ -357,7 +365,8 @@ class Fleet:
                 else:
                     names = [name]
                 for member in names:
-                    sim.awaiting += 1
+                    sim.unrolled += 1
+                    self._at = self.clock()
                     self._queue(sim, member, 1, 0)
                     if execution is not None and member == name:
                         backend.job_executions[(job_id, name)].queued_at = execution.queued_at
