@@ -19,18 +19,6 @@ def info_task(name="describe", **options):
     return {"name": name, "iotops.aws.iot_job_info": options, "register": "found"}
 
 
-def settle(iot, job_id, timeout=5.0):
-    """Apply the fleet's events until the job has nothing pending.
-
-    The fleet moves only when asked, so retries queued by a finish are due
-    only after a later advance.
-    """
-    deadline = time.monotonic() + timeout
-    while not iot.fleet.job_done(job_id):
-        assert time.monotonic() < deadline, "job {0} did not settle".format(job_id)
-        iot.fleet.advance()
-        time.sleep(0.02)
-
 
 def counts(job):
     return {key: job["job_process_details"][key] for key in COUNT_KEYS}
@@ -92,7 +80,7 @@ def test_include_executions_with_and_without_status(iot, playbook):
     iot.fleet.create_job("fw", things=["dev-1", "dev-2", "dev-3"],
                          devices={"dev-2": device("FAILED", start=0.0, finish=0.05)},
                          default=device("SUCCEEDED", start=0.0, finish=0.05))
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
 
     run = playbook([
         info_task("all", job_id="fw", include_executions=True),
@@ -123,7 +111,7 @@ def test_aws_group_module_defaults_apply(iot, playbook):
 
 def test_check_mode_reads_the_same(iot, playbook):
     iot.fleet.create_job("fw", things=["dev-1"], default=device("SUCCEEDED", start=0.0, finish=0.05))
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
 
     run = playbook([info_task(job_id="fw", include_executions=True)], check=True)
 

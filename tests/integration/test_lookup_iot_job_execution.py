@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from conftest import SECRET_KEY
 from local_endpoint import device
 
@@ -13,18 +11,6 @@ def lookup_task(name, expression, **task):
     return dict({"name": name, "ansible.builtin.set_fact": {"found": "{{ " + expression + " }}"}}, **task)
 
 
-def settle(iot, job_id, timeout=5.0):
-    """Apply the fleet's events until the job has nothing pending.
-
-    The fleet moves only when asked, so a retry queued by a finish is due
-    only after a later advance.
-    """
-    deadline = time.monotonic() + timeout
-    while not iot.fleet.job_done(job_id):
-        assert time.monotonic() < deadline, "job {0} did not settle".format(job_id)
-        iot.fleet.advance()
-        time.sleep(0.02)
-
 
 def described_things(iot):
     return [call.path.split("/")[2] for call in iot.calls("DescribeJobExecution")]
@@ -33,7 +19,7 @@ def described_things(iot):
 def test_one_term_is_the_execution_info_item(iot, playbook):
     iot.fleet.create_job("fw", things=["dev-1"],
                          default=device("SUCCEEDED", start=0.0, finish=0.05, details={"fw:Version": "2.4.1"}))
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
 
     run = playbook([
         lookup_task("lookup", "lookup('iotops.aws.iot_job_execution', 'dev-1', job_id='fw')"),
@@ -50,7 +36,7 @@ def test_several_terms_keep_their_order(iot, playbook):
     things = ["dev-1", "dev-2", "dev-3", "dev-4"]
     iot.fleet.create_job("fw", things=things, devices={"dev-2": device("FAILED", start=0.0, finish=0.05)},
                          default=device("SUCCEEDED", start=0.0, finish=0.05))
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
 
     run = playbook([lookup_task(
         "lookup", "query('iotops.aws.iot_job_execution', 'dev-3', later, 'dev-2', job_id='fw')",
@@ -66,7 +52,7 @@ def test_several_terms_keep_their_order(iot, playbook):
 
 def test_on_missing_modes(iot, playbook):
     iot.fleet.create_job("fw", things=["dev-1"], default=device("SUCCEEDED", start=0.0, finish=0.05))
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
     terms = "'dev-1', 'dev-9'"
 
     run = playbook([
@@ -85,7 +71,7 @@ def test_on_missing_modes(iot, playbook):
 
 def test_region_comes_from_the_environment(iot, playbook):
     iot.fleet.create_job("fw", things=["dev-1"], default=device("SUCCEEDED", start=0.0, finish=0.05))
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
     task = lookup_task("lookup", "lookup('iotops.aws.iot_job_execution', 'dev-1', job_id='fw')", ignore_errors=True)
 
     # The fleet lives in us-east-1, so only that region finds the execution.
@@ -107,7 +93,7 @@ def test_execution_number_selects_an_earlier_attempt(iot, playbook):
         devices={"dev-1": device("FAILED", start=0.0, finish=0.05, details={"error": "E42"},
                                  retries=[{"outcome": "SUCCEEDED", "start": 0.0, "finish": 0.05}])},
     )
-    settle(iot, "fw")
+    iot.fleet.settle("fw")
 
     run = playbook([
         lookup_task("first", "lookup('iotops.aws.iot_job_execution', 'dev-1', job_id='fw', execution_number=1)"),

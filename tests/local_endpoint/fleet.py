@@ -247,6 +247,20 @@ class Fleet:
         sim = self._jobs[job_id]
         return not (sim.unrolled or sim.retrying or any(sim.counts[s] for s in PENDING))
 
+    def settle(self, job_id: str, timeout: float = 5.0) -> None:
+        """Advance until every device of the job is done; for tests that
+        read a finished job rather than wait on one."""
+        deadline = self.clock() + timeout
+        while True:
+            self.advance()
+            with self.lock:
+                if self.job_done(job_id):
+                    return
+                due = self.next_event_in()
+            if due is None or self.clock() + due > deadline:
+                raise AssertionError("job {0} did not settle within {1} s".format(job_id, timeout))
+            time.sleep(min(due, 0.05) or 0.005)
+
     # -- time ---------------------------------------------------------------
     def advance(self) -> None:
         """Apply every event that is due."""
