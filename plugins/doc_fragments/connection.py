@@ -6,7 +6,9 @@
 
 Modules read the environment through their argument spec's fallbacks, so
 their variant names the variables in the description; the lookup reads it
-through ``env:`` entries (PLUGINS), which module docs may not carry.  The
+through ``env:`` entries (PLUGINS), which module docs may not carry.
+ansible-core takes the last ``env:`` entry that is set, so each PLUGINS
+list runs from least to most preferred: the reverse of the fallbacks.  The
 sanity tests read these strings without running Python, so both are
 literal.  tests/unit/plugins/doc_fragments/test_connection.py checks that
 the two agree with each other and with CONNECTION_ARGUMENT_SPEC.
@@ -73,8 +75,8 @@ options:
     type: path
   aws_config:
     description:
-      - "Settings merged over the collection's botocore C(Config), for example
-        C({retries: {mode: adaptive, total_max_attempts: 5}, read_timeout: 20})."
+      - "Settings merged over the collection's botocore C(Config), C(retries) key by key, for example
+        C({retries: {mode: adaptive}, read_timeout: 20})."
       - By default, calls use botocore's V(standard) retry mode with 15 attempts, a 5 s connect timeout and a
         10 s read timeout, and give up after 3 attempts that got no answer at all.
       - See U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).
@@ -94,8 +96,8 @@ options:
     type: str
     aliases: [aws_access_key_id, aws_access_key]
     env:
-      - name: AWS_ACCESS_KEY_ID
       - name: AWS_ACCESS_KEY
+      - name: AWS_ACCESS_KEY_ID
   secret_key:
     description:
       - AWS secret access key. Never logged or returned.
@@ -103,8 +105,8 @@ options:
     type: str
     aliases: [aws_secret_access_key, aws_secret_key]
     env:
-      - name: AWS_SECRET_ACCESS_KEY
       - name: AWS_SECRET_KEY
+      - name: AWS_SECRET_ACCESS_KEY
   session_token:
     description:
       - AWS STS session token for temporary credentials. Never logged or returned.
@@ -114,8 +116,8 @@ options:
     type: str
     aliases: [aws_session_token, security_token, aws_security_token]
     env:
-      - name: AWS_SESSION_TOKEN
       - name: AWS_SECURITY_TOKEN
+      - name: AWS_SESSION_TOKEN
   profile:
     description:
       - A named profile from the AWS configuration files.
@@ -124,8 +126,8 @@ options:
     type: str
     aliases: [aws_profile]
     env:
-      - name: AWS_PROFILE
       - name: AWS_DEFAULT_PROFILE
+      - name: AWS_PROFILE
   region:
     description:
       - The AWS region, for example V(eu-west-1). It may also come from the profile.
@@ -133,8 +135,8 @@ options:
     type: str
     aliases: [aws_region]
     env:
-      - name: AWS_REGION
       - name: AWS_DEFAULT_REGION
+      - name: AWS_REGION
   endpoint_url:
     description:
       - URL to use instead of the region's AWS IoT endpoint, for example a local test endpoint.
@@ -153,8 +155,8 @@ options:
     type: path
   aws_config:
     description:
-      - "Settings merged over the collection's botocore C(Config), for example
-        C({retries: {mode: adaptive, total_max_attempts: 5}, read_timeout: 20})."
+      - "Settings merged over the collection's botocore C(Config), C(retries) key by key, for example
+        C({retries: {mode: adaptive}, read_timeout: 20})."
       - By default, calls use botocore's V(standard) retry mode with 15 attempts, a 5 s connect timeout and a
         10 s read timeout, and give up after 3 attempts that got no answer at all.
       - See U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).

@@ -128,6 +128,11 @@ def botocore_config(aws_config=None):
     """Our retry and timeout defaults, with the user's ``aws_config`` on top."""
     config = Config(**DEFAULT_BOTOCORE_CONFIG)
     if aws_config:
+        aws_config = dict(aws_config)
+        if isinstance(aws_config.get("retries"), dict):
+            # Config.merge replaces retries whole: {mode: adaptive} alone
+            # would drop the attempt count back to botocore's 3.
+            aws_config["retries"] = dict(DEFAULT_BOTOCORE_CONFIG["retries"], **aws_config["retries"])
         try:
             config = config.merge(Config(**aws_config))
         # botocore checks the retry settings here, with its own errors

@@ -62,9 +62,10 @@ def test_option_type_aliases_and_default_match(variant, option):
 
 
 @pytest.mark.parametrize("option", list(CONNECTION_ARGUMENT_SPEC))
-def test_plugins_env_entries_are_the_env_fallbacks(option):
+def test_plugins_env_entries_are_the_env_fallbacks_reversed(option):
     doc = documented("PLUGINS")[option]
-    assert [entry["name"] for entry in doc.get("env", [])] == env_fallbacks(CONNECTION_ARGUMENT_SPEC[option])
+    # ansible-core lets the last env entry that is set win; fallbacks, the first.
+    assert [entry["name"] for entry in doc.get("env", [])] == env_fallbacks(CONNECTION_ARGUMENT_SPEC[option])[::-1]
 
 
 @pytest.mark.parametrize("option", list(CONNECTION_ARGUMENT_SPEC))

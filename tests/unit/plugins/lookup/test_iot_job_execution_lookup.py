@@ -284,10 +284,6 @@ def test_without_boto3_the_lookup_says_so(plugin_module, monkeypatch):
         lookup(["dev-1"], job_id="fw", region="eu-west-1")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ansible-core gives the LAST env: entry precedence, and the connection fragment's PLUGINS variant lists "
-    "the variables in env_fallback order, so AWS_DEFAULT_REGION beats AWS_REGION for the lookup while "
-    "AWS_REGION wins for modules"))
 def test_environment_precedence_matches_the_modules(aws, monkeypatch):
     monkeypatch.setenv("AWS_REGION", "ap-south-1")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")

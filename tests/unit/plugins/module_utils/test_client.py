@@ -406,3 +406,8 @@ def test_aws_errors_cover_what_a_call_raises():
     for error in (client_error("X", 400), EndpointConnectionError(endpoint_url="x"), NoCredentialsError(),
                   ConnectionSettingsError("x"), RetryDeadlineReached("x"), UnexpectedResponse("x")):
         assert isinstance(error, caught)
+
+
+def test_aws_config_retries_merge_key_by_key():
+    config = botocore_config({"retries": {"mode": "adaptive"}})
+    assert config.retries == {"mode": "adaptive", "total_max_attempts": 15}
