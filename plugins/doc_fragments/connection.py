@@ -38,7 +38,8 @@ options:
     description:
       - AWS STS session token for temporary credentials. Never logged or returned.
       - AWX's Amazon Web Services credential sets E(AWS_SECURITY_TOKEN); a key taken from the environment
-        always travels with the token taken from the environment.
+        always travels with the token taken from the environment, and that token never travels with a key given
+        as an option.
       - Mutually exclusive with O(profile).
       - The environment variables E(AWS_SESSION_TOKEN), E(AWS_SECURITY_TOKEN) are read when the option is not set, in that order.
     type: str
@@ -111,7 +112,8 @@ options:
     description:
       - AWS STS session token for temporary credentials. Never logged or returned.
       - AWX's Amazon Web Services credential sets E(AWS_SECURITY_TOKEN); a key taken from the environment
-        always travels with the token taken from the environment.
+        always travels with the token taken from the environment, and that token never travels with a key given
+        as an option.
       - Mutually exclusive with O(profile).
     type: str
     aliases: [aws_session_token, security_token, aws_security_token]

@@ -12,6 +12,7 @@ same options and a unit test keeps the two in step.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -124,6 +125,22 @@ def check_connection_settings(settings):
         raise ConnectionSettingsError("{0} is set but {1} is not; give both or neither".format(given, missing))
 
 
+def token_for_key(settings, environ=None):
+    """Drop an environment token from a key that did not come from there.
+
+    The fallbacks pair AWS_SESSION_TOKEN or AWS_SECURITY_TOKEN with any key;
+    when a task gives its own key while AWX's credential sits in the
+    environment, that token belongs to another key and AWS would refuse it.
+    """
+    environ = os.environ if environ is None else environ
+    key, token = settings.get("access_key"), settings.get("session_token")
+    env_keys = set(environ.get(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"))
+    env_tokens = set(environ.get(name) for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
+    if key and token and key not in env_keys and token in env_tokens:
+        return dict(settings, session_token=None)
+    return settings
+
+
 def botocore_config(aws_config=None):
     """Our retry and timeout defaults, with the user's ``aws_config`` on top."""
     config = Config(**DEFAULT_BOTOCORE_CONFIG)
@@ -150,6 +167,7 @@ def iot_client(settings, retry_bounds=None):
     or no region can be found.
     """
     check_connection_settings(settings)
+    settings = token_for_key(settings)
     try:
         session = boto3.session.Session(
             aws_access_key_id=settings.get("access_key"),

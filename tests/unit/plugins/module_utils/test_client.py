@@ -22,6 +22,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.client import (
     UnexpectedResponse,
     aws_errors,
     botocore_config,
+    token_for_key,
     check_connection_settings,
     describe_error,
     error_code,
@@ -411,3 +412,17 @@ def test_aws_errors_cover_what_a_call_raises():
 def test_aws_config_retries_merge_key_by_key():
     config = botocore_config({"retries": {"mode": "adaptive"}})
     assert config.retries == {"mode": "adaptive", "total_max_attempts": 15}
+
+
+TOKEN_PAIRING = [
+    # (settings, environment, token that travels)
+    ({"access_key": "AKENV", "session_token": "tok-env"}, {"AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECURITY_TOKEN": "tok-env"}, "tok-env"),
+    ({"access_key": "AKMINE", "session_token": "tok-env"}, {"AWS_ACCESS_KEY_ID": "AKENV", "AWS_SESSION_TOKEN": "tok-env"}, None),
+    ({"access_key": "AKMINE", "session_token": "tok-mine"}, {"AWS_ACCESS_KEY_ID": "AKENV", "AWS_SESSION_TOKEN": "tok-env"}, "tok-mine"),
+    ({"access_key": "AKMINE", "session_token": "tok-mine"}, {}, "tok-mine"),
+]
+
+
+@pytest.mark.parametrize("settings, environ, token", TOKEN_PAIRING)
+def test_an_environment_token_travels_only_with_the_environment_key(settings, environ, token):
+    assert token_for_key(settings, environ).get("session_token") == token
