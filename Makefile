@@ -9,12 +9,13 @@ SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 # The pip version ansible-test bootstraps in its venvs names the cache file.
 PIP_FOR_ANSIBLE_TEST = $(shell grep -o "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*" | tr . _)
 
-.PHONY: help venv test sanity units integration demo build bench clean
+.PHONY: help venv test sanity units integration demo build bench clean docs docs-check
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
-	@echo "make test    sanity, unit and integration tests"
+	@echo "make test    docs and changelog checks, sanity, unit and integration tests"
 	@echo "make bench   fleet-scale benchmark (see benchmarks/RESULTS.md)"
+	@echo "make docs    regenerate docs/plugins/ from the plugins' DOCUMENTATION, EXAMPLES and RETURN"
 
 venv: $(VENV)/.installed
 
@@ -23,7 +24,7 @@ $(VENV)/.installed: requirements.txt test-requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r test-requirements.txt
 	touch $@
 
-test: sanity units integration
+test: docs-check sanity units integration
 
 units: venv
 	$(BIN)/pytest -q tests/unit
@@ -47,6 +48,28 @@ demo: build
 	rm -rf .build/demo && mkdir -p .build/demo
 	$(BIN)/ansible-galaxy collection install --force -p .build/demo/collections dist/iotops-aws-*.tar.gz
 	examples/demo.sh
+
+# ansible-doc finds the collection through a link to this checkout, the one
+# tests/conftest.py makes.  DOCS_DEST lets the docs test generate elsewhere.
+DOCS_COLLECTIONS := $(CURDIR)/.build/collections
+DOCS_DEST ?= docs/plugins
+
+docs: venv
+	mkdir -p $(DOCS_COLLECTIONS)/ansible_collections/iotops $(DOCS_DEST)
+	ln -sfn $(CURDIR) $(DOCS_COLLECTIONS)/ansible_collections/iotops/aws
+	chmod go-w $(DOCS_DEST)
+	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(DOCS_COLLECTIONS) $(BIN)/antsibull-docs collection \
+		--use-current --squash-hierarchy --output-format simplified-rst --fail-on-error \
+		--no-add-antsibull-docs-version --cleanup everything --dest-dir $(DOCS_DEST) iotops.aws
+
+# Plugin docs (markup, references, RST), changelog fragments and the
+# hand-written pages.  Whether docs/plugins/ is current is a test in
+# tests/integration/test_docs.py.
+docs-check: venv
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --output-format simplified-rst \
+		--validate-collection-refs dependent --disallow-unknown-collection-refs .
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/rstcheck --report-level warning docs/*.rst
 
 clean:
 	rm -rf $(VENV) .build dist tests/output
