@@ -9,12 +9,13 @@ SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 # The pip version ansible-test bootstraps in its venvs names the cache file.
 PIP_FOR_ANSIBLE_TEST = $(shell grep -o "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*" | tr . _)
 
-.PHONY: help venv test sanity units integration demo build bench clean docs docs-check
+.PHONY: help venv test lint sanity units integration demo build bench clean docs docs-check
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
 	@echo "make test    docs and changelog checks, sanity, unit and integration tests"
 	@echo "make bench   fleet-scale benchmark (see benchmarks/RESULTS.md)"
+	@echo "make lint    ansible-lint on the playbooks, examples and metadata (part of make test)"
 	@echo "make docs    regenerate docs/plugins/ from the plugins' DOCUMENTATION, EXAMPLES and RETURN"
 
 venv: $(VENV)/.installed
@@ -24,13 +25,22 @@ $(VENV)/.installed: requirements.txt test-requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r test-requirements.txt
 	touch $@
 
-test: docs-check sanity units integration
+test: docs-check lint sanity units integration
 
 units: venv
 	$(BIN)/pytest -q tests/unit
 
 integration: venv
 	$(BIN)/pytest -q -n 2 tests/integration
+
+# ansible-lint finds iotops.aws through a link to this checkout, the one
+# tests/conftest.py makes; .ansible-lint keeps it offline.
+LINT_COLLECTIONS := $(CURDIR)/.build/collections
+
+lint: venv
+	mkdir -p $(LINT_COLLECTIONS)/ansible_collections/iotops
+	ln -sfn $(CURDIR) $(LINT_COLLECTIONS)/ansible_collections/iotops/aws
+	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(BIN)/ansible-lint --offline
 
 sanity: venv
 	mkdir -p ~/.ansible/test/cache
