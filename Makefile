@@ -79,6 +79,7 @@ docs-check: venv
 	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --output-format simplified-rst \
 		--validate-collection-refs dependent --disallow-unknown-collection-refs .
 	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 	$(BIN)/rstcheck --report-level warning docs/*.rst
 
 clean:
