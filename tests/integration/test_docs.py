@@ -150,9 +150,9 @@ def _run_guide(tmp_path, iot, devices=None):
     playbook.write_text(yaml.safe_dump(_guide_playbook(), sort_keys=False))
     inventory = tmp_path / "inventory.yml"
     hosts = CANARIES + GROUPS["fw-early-wave"] + GROUPS["fw-rest"]
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
     inventory.write_text(yaml.safe_dump({"all": {"children": {
-        "sensors": {"hosts": dict.fromkeys(hosts), "vars": {"ansible_connection": "local",
-                                                              "ansible_python_interpreter": sys.executable}},
+        "sensors": {"hosts": dict.fromkeys(hosts), "vars": local},
         "canaries": {"hosts": dict.fromkeys(CANARIES)},
     }}}))
     log = tmp_path / "aws-calls.jsonl"
@@ -161,9 +161,12 @@ def _run_guide(tmp_path, iot, devices=None):
     env["PATH"] = "{0}{1}{2}".format(bin_dir, os.pathsep, env["PATH"])
     # The local endpoint serves one region; everything else is as written.
     run = run_playbook(tmp_path, playbook, env, args=["-i", str(inventory), "-e", "region={0}".format("us-east-1")])
-    calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    return run, [call[1] + " " + (call[call.index("--job-id") + 1] if "--job-id" in call else
-                                  json.loads(call[-1])["jobId"]) for call in calls]
+    calls = []
+    for line in log.read_text().splitlines() if log.exists() else []:
+        args = json.loads(line)
+        job_id = args[args.index("--job-id") + 1] if "--job-id" in args else json.loads(args[-1])["jobId"]
+        calls.append("{0} {1}".format(args[1], job_id))
+    return run, calls
 
 
 def test_guide_rollout_passes_every_gate(tmp_path, iot):
