@@ -60,13 +60,14 @@ demo: build
 	examples/demo.sh
 
 # ansible-doc finds the collection through a link to this checkout, the one
-# tests/conftest.py makes.  DOCS_DEST lets the docs test generate elsewhere.
+# tests/conftest.py makes; an existing link is left alone, since tests may be
+# using it.  DOCS_DEST lets the docs test generate elsewhere.
 DOCS_COLLECTIONS := $(CURDIR)/.build/collections
 DOCS_DEST ?= docs/plugins
 
 docs: venv
 	mkdir -p $(DOCS_COLLECTIONS)/ansible_collections/iotops $(DOCS_DEST)
-	ln -sfn $(CURDIR) $(DOCS_COLLECTIONS)/ansible_collections/iotops/aws
+	test -e $(DOCS_COLLECTIONS)/ansible_collections/iotops/aws || ln -s $(CURDIR) $(DOCS_COLLECTIONS)/ansible_collections/iotops/aws
 	chmod go-w $(DOCS_DEST)
 	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(DOCS_COLLECTIONS) $(BIN)/antsibull-docs collection \
 		--use-current --squash-hierarchy --output-format simplified-rst --fail-on-error \
