@@ -34,12 +34,13 @@ integration: venv
 	$(BIN)/pytest -q -n 2 tests/integration
 
 # ansible-lint finds iotops.aws through a link to this checkout, the one
-# tests/conftest.py makes; .ansible-lint keeps it offline.
+# tests/conftest.py makes; an existing link is left alone, since tests may be
+# using it.  .ansible-lint keeps ansible-lint offline.
 LINT_COLLECTIONS := $(CURDIR)/.build/collections
 
 lint: venv
 	mkdir -p $(LINT_COLLECTIONS)/ansible_collections/iotops
-	ln -sfn $(CURDIR) $(LINT_COLLECTIONS)/ansible_collections/iotops/aws
+	test -e $(LINT_COLLECTIONS)/ansible_collections/iotops/aws || ln -s $(CURDIR) $(LINT_COLLECTIONS)/ansible_collections/iotops/aws
 	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(BIN)/ansible-lint --offline
 
 sanity: venv
