@@ -15,6 +15,7 @@ fetched once, at the end, for the message.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -74,6 +75,22 @@ class WaitAborted(Exception):
     """The wait cannot go on: the job is missing, or AWS refused a call."""
 
 
+class ParentWatch:
+    """True once the process that started the wait has gone.
+
+    ansible-core detaches its workers into sessions of their own, so a runner
+    that kills the play's process group (a cancelled job outside a container)
+    would leave the wait behind, polling the account's rate limit until its
+    timeout.  Under ``async:`` the parent is Ansible's wrapper, which stays.
+    """
+
+    def __init__(self):
+        self._parent = os.getppid()
+
+    def __call__(self):
+        return os.getppid() != self._parent
+
+
 def _summary_observation(summary):
     execution = summary.get("jobExecutionSummary") or {}
     return Observed(execution.get("status"), execution.get("retryAttempt"))
@@ -87,7 +104,7 @@ class Waiter:
     """
 
     def __init__(self, client, request, retry_bounds=None, clock=time.monotonic, sleep=time.sleep,
-                 on_poll: Optional[Callable] = None, secrets=()):
+                 on_poll: Optional[Callable] = None, secrets=(), orphaned: Optional[Callable] = None):
         self.client = client
         self.request = request
         self.retry_bounds = retry_bounds
@@ -95,6 +112,7 @@ class Waiter:
         self.sleep = sleep
         self.on_poll = on_poll
         self.secrets = secrets
+        self.orphaned = orphaned or ParentWatch()
         self.job = None
         self.verdict = None
         self.polls = 0
@@ -113,7 +131,7 @@ class Waiter:
             # No retry of a call is sent after the deadline.
             self.retry_bounds.not_after = deadline
         if request.delay:
-            self.sleep(min(request.delay, request.timeout))
+            self._pause(min(request.delay, request.timeout))
         last_error = None
         while True:
             self.polls += 1
@@ -135,8 +153,20 @@ class Waiter:
             remaining = deadline - self.clock()
             if remaining <= 0:
                 break
-            self.sleep(min(request.sleep, remaining))
+            self._pause(min(request.sleep, remaining))
         return self._result(started, last_error)
+
+    def _pause(self, seconds):
+        """Sleep, a second at a time, while someone is still waiting on us."""
+        end = self.clock() + seconds
+        while True:
+            if self.orphaned():
+                raise WaitAborted("Stopped waiting on job {0}: the play that started the wait is gone".format(
+                    self.request.job_id))
+            left = end - self.clock()
+            if left <= 0:
+                return
+            self.sleep(min(left, 1.0))
 
     def _record(self, started, deadline):
         now = self.clock()

@@ -89,3 +89,13 @@ def test_delay_counts_toward_the_timeout():
     result, _client, clock = run([{"InProgress": 1}], timeout=10, sleep=4, delay=9)
     assert result["verdict"] == "timed_out"
     assert clock.now - 1000.0 < 10 + 0.2
+
+
+def test_an_orphaned_wait_stops_at_once():
+    clock = FakeClock()
+    parent_alive = iter([False, False, True])
+    waiter = Waiter(FakeClient(clock, [{"InProgress": 1}]), WaitRequest("fw", timeout=600, sleep=30), clock=clock,
+                    sleep=clock.sleep, orphaned=lambda: next(parent_alive))
+    with pytest.raises(WaitAborted, match="the play that started the wait is gone"):
+        waiter.run()
+    assert clock.now - 1000.0 < 5
