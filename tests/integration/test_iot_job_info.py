@@ -19,7 +19,6 @@ def info_task(name="describe", **options):
     return {"name": name, "iotops.aws.iot_job_info": options, "register": "found"}
 
 
-
 def counts(job):
     return {key: job["job_process_details"][key] for key in COUNT_KEYS}
 

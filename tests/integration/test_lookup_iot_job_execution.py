@@ -11,7 +11,6 @@ def lookup_task(name, expression, **task):
     return dict({"name": name, "ansible.builtin.set_fact": {"found": "{{ " + expression + " }}"}}, **task)
 
 
-
 def described_things(iot):
     return [call.path.split("/")[2] for call in iot.calls("DescribeJobExecution")]
 
