@@ -101,7 +101,11 @@ class ConnectionSettingsError(ValueError):
 
 
 class RetryDeadlineReached(Exception):
-    """A retry was due after the caller's deadline, so it was not sent."""
+    """A retry was due after the caller's deadline, so it was not sent.
+
+    The message starts with the failure that called for the retry: "retry
+    not sent" alone hides an endpoint that never answers.
+    """
 
 
 class UnexpectedResponse(Exception):
@@ -212,6 +216,7 @@ class RetryBounds:
     def __init__(self, max_unanswered=MAX_UNANSWERED_ATTEMPTS, clock=time.monotonic):
         self.max_unanswered = max_unanswered
         self.not_after = None
+        self.last_failure = None
         self._clock = clock
 
     def attach(self, client):
@@ -219,7 +224,8 @@ class RetryBounds:
         events.register_first("needs-retry.iot", self.on_needs_retry)
         events.register("before-send.iot", self.on_before_send)
 
-    def on_needs_retry(self, caught_exception=None, request_dict=None, **kwargs):
+    def on_needs_retry(self, caught_exception=None, request_dict=None, response=None, **kwargs):
+        self.last_failure = _failure_text(caught_exception, response) or self.last_failure
         if caught_exception is None or not _is_unanswered(caught_exception) or request_dict is None:
             return None
         context = request_dict.setdefault("context", {})
@@ -234,8 +240,20 @@ class RetryBounds:
             return None
         attempt = _attempt_number(request)
         if attempt > 1:
-            raise RetryDeadlineReached("retry {0} was due after the deadline".format(attempt))
+            raise RetryDeadlineReached("{0} (retry {1} not sent: it was due after the deadline)".format(
+                self.last_failure or "the previous attempt failed", attempt))
         return None
+
+
+def _failure_text(caught_exception, response):
+    """What failed an attempt, for a message; None when it succeeded."""
+    if caught_exception is not None:
+        return "{0}: {1}".format(type(caught_exception).__name__, caught_exception)
+    parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else None
+    error = parsed.get("Error") if isinstance(parsed, dict) else None
+    if isinstance(error, dict) and error.get("Code"):
+        return "{0}: {1}".format(error["Code"], error.get("Message") or "no message")
+    return None
 
 
 def _attempt_number(request):

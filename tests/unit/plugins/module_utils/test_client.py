@@ -320,6 +320,24 @@ def test_retries_after_the_deadline_are_held_back(not_after, now, header, held_b
         assert bounds.on_before_send(request=FakeRequest(header)) is None
 
 
+@pytest.mark.parametrize(
+    "failure, cause",
+    [
+        (dict(caught_exception=ReadTimeoutError(endpoint_url="http://iot/jobs/fw")),
+         'ReadTimeoutError: Read timeout on endpoint URL: "http://iot/jobs/fw"'),
+        (dict(response=(None, {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}})),
+         "ThrottlingException: Rate exceeded"),
+    ],
+)
+def test_a_retry_held_back_names_the_failure_that_called_for_it(failure, cause):
+    bounds = RetryBounds(clock=lambda: 51.0)
+    bounds.not_after = 50.0
+    bounds.on_needs_retry(request_dict={}, **failure)
+    with pytest.raises(RetryDeadlineReached) as raised:
+        bounds.on_before_send(request=FakeRequest("attempt=2; max=15"))
+    assert str(raised.value).startswith(cause + " (retry 2 not sent")
+
+
 # -- errors --------------------------------------------------------------------
 
 @pytest.mark.parametrize(
