@@ -40,8 +40,13 @@ class Faults:
     """
 
     rate_limit_tps: float | None = None   # per API, as AWS IoT's control plane does
+    # Requests per second other clients of the account make to each API.
+    # They share rate_limit_tps, leaving only the rest to the plugin, and
+    # have just spent the burst: each API's bucket starts empty.
+    neighbour_tps: float = 0.0
     throttle_rate: float = 0.0
     error_rate: float = 0.0               # HTTP 500 and 503, half each
+    unavailable_rate: float = 0.0         # HTTP 503 ServiceUnavailableException only
     reset_rate: float = 0.0
     garbage_rate: float = 0.0
     latency: float = 0.0
@@ -80,14 +85,18 @@ class RecordedRequest:
 
 
 class _TokenBucket:
-    def __init__(self, rate: float):
+    """Holds up to ``rate`` tokens (a second's burst) and refills at
+    ``refill`` tokens a second, the share that others leave."""
+
+    def __init__(self, rate: float, refill: float, tokens: float):
         self.rate = rate
-        self.tokens = rate
+        self.refill = refill
+        self.tokens = tokens
         self.stamp = time.monotonic()
 
     def take(self) -> bool:
         now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.refill)
         self.stamp = now
         if self.tokens >= 1:
             self.tokens -= 1
@@ -146,12 +155,17 @@ class FaultyEndpoint:
         if faults.deny:
             return "deny"
         if faults.rate_limit_tps:
-            bucket = self._buckets.setdefault(api, _TokenBucket(faults.rate_limit_tps))
+            if api not in self._buckets:
+                refill = max(0.0, faults.rate_limit_tps - faults.neighbour_tps)
+                tokens = 0.0 if faults.neighbour_tps else faults.rate_limit_tps
+                self._buckets[api] = _TokenBucket(faults.rate_limit_tps, refill, tokens)
+            bucket = self._buckets[api]
             if not bucket.take():
                 return "throttle"
         roll = self._random.random()
         for name, rate in (("throttle", faults.throttle_rate), ("error", faults.error_rate),
-                           ("reset", faults.reset_rate), ("garbage", faults.garbage_rate)):
+                           ("unavailable", faults.unavailable_rate), ("reset", faults.reset_rate),
+                           ("garbage", faults.garbage_rate)):
             if roll < rate:
                 return name
             roll -= rate
@@ -194,10 +208,10 @@ class FaultyEndpoint:
                           "User is not authorized to perform: iot:{0}".format(api))
         if fault == "throttle":
             return _error(recording_start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
-        if fault == "error":
-            if coin < 0.5:
-                return _error(recording_start_response, "500 Internal Server Error", "InternalFailureException",
-                              "An internal error occurred.")
+        if fault == "error" and coin < 0.5:
+            return _error(recording_start_response, "500 Internal Server Error", "InternalFailureException",
+                          "An internal error occurred.")
+        if fault in ("error", "unavailable"):
             return _error(recording_start_response, "503 Service Unavailable", "ServiceUnavailableException",
                           "Service Unavailable")
         if fault == "reset":
