@@ -271,6 +271,11 @@ def error_code(exc):
     return type(exc).__name__
 
 
+def is_unanswered(exc):
+    """True when the endpoint never answered: another try costs a full timeout."""
+    return HAS_BOTO3 and _is_unanswered(exc)
+
+
 def is_fatal(exc):
     """True for errors that another poll would only repeat (denied, invalid, missing)."""
     if not (HAS_BOTO3 and isinstance(exc, ClientError)):

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ansible_collections.iotops.aws.plugins.module_utils.client import (
+    RetryDeadlineReached,
     aws_errors,
     describe_error,
     is_fatal,
+    is_unanswered,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import (
     PAGE_SIZE,
@@ -56,6 +58,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
 
 # Failed executions described individually for their statusDetails.
 DETAILED_FAILURES = 5
+# Reads after the verdict are tried again after a garbled answer or a spent
+# botocore retry quota, so the report keeps its failed executions.
+READS_AFTER_VERDICT = 3
+PAUSE_BETWEEN_READS = 1.0
 TIMED_OUT = "timed_out"
 
 
@@ -117,6 +123,7 @@ class Waiter:
         self.verdict = None
         self.polls = 0
         self.timeline = []
+        self.unread = None  # why the report lacks executions it should list
         # Thing mode: the latest observation and shaped item per thing.
         self.seen = {}
         self.items = {}
@@ -299,23 +306,44 @@ class Waiter:
         else:
             result["msg"] = "Job {0}: all {1} executions finished; {2} in a fail_on status (limit: {3})".format(
                 request.job_id, verdict.total, verdict.failures, request.policy.describe_limit())
+        if self.unread:
+            result["msg"] += "; " + self.unread
         return result
+
+    def _read_after_verdict(self, read, *args):
+        """``read(*args)``, tried again after an error another try may cure.
+
+        Past the verdict one unanswered call is enough, and a refusal or a
+        held-back retry would only repeat: those are raised at once.
+        """
+        tries_left = READS_AFTER_VERDICT
+        while True:
+            tries_left -= 1
+            try:
+                return read(*args)
+            except aws_errors() as exc:
+                if not tries_left or is_fatal(exc) or is_unanswered(exc) or isinstance(exc, RetryDeadlineReached):
+                    raise
+            self.sleep(PAUSE_BETWEEN_READS)
 
     def _final_executions(self):
         if self.request.thing_names is not None:
             return [self.items[t] for t in self.request.thing_names if t in self.items]
         # Fleet mode: only what did not succeed; a fleet can be 100,000 strong.
         executions = []
-        try:
-            for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
-                if self.job.counts.get(status):
-                    executions.extend(
-                        shape_execution_summary(summary, job_id=self.request.job_id)
-                        for summary in job_execution_summaries(self.client, self.request.job_id, status)
-                    )
-        except aws_errors():
-            pass  # the verdict stands; the list is what could be read
+        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+            if self.job.counts.get(status):
+                try:
+                    executions.extend(self._read_after_verdict(self._executions_in, status))
+                except aws_errors() as exc:
+                    # The verdict stands, but the list is short: say so.
+                    self.unread = describe_error(exc, "could not list the {0} executions".format(status), self.secrets)
+                    break
         return executions
+
+    def _executions_in(self, status):
+        return [shape_execution_summary(summary, job_id=self.request.job_id)
+                for summary in job_execution_summaries(self.client, self.request.job_id, status)]
 
     def _add_details(self, failed_items):
         """Describe the first few failures so the message can say why."""
@@ -323,10 +351,10 @@ class Waiter:
             if "status_details" in item:
                 continue
             try:
-                execution = describe_job_execution(self.client, self.request.job_id, item["thing_name"],
-                                                   item.get("execution_number"))
+                execution = self._read_after_verdict(describe_job_execution, self.client, self.request.job_id,
+                                                     item["thing_name"], item.get("execution_number"))
             except aws_errors():
-                return  # one unanswered call is enough past a verdict
+                return  # the message names the failures without their reasons
             if execution is not None:
                 retry_attempt = item.get("retry_attempt")
                 item.update(shape_execution(execution))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from ansible_collections.iotops.aws.plugins.module_utils.client import UnexpectedResponse
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
-from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter, WaitRequest
+from ansible_collections.iotops.aws.plugins.module_utils.waiter import READS_AFTER_VERDICT, WaitAborted, Waiter, WaitRequest
 
 
 class FakeClock:
@@ -99,3 +100,38 @@ def test_an_orphaned_wait_stops_at_once():
     with pytest.raises(WaitAborted, match="the play that started the wait is gone"):
         waiter.run()
     assert clock.now - 1000.0 < 5
+
+
+class GarbledListClient(FakeClient):
+    """A finished job with one failure, listed only after ``garbled`` unreadable answers."""
+
+    def __init__(self, clock, garbled):
+        super().__init__(clock, [{"Succeeded": 1, "Failed": 1}])
+        self.garbled = garbled
+
+    def get_paginator(self, operation):
+        outer = self
+
+        class Pages:
+            def paginate(self, **kwargs):
+                outer.calls.append(operation)
+                if outer.garbled:
+                    outer.garbled -= 1
+                    raise UnexpectedResponse("ListJobExecutionsForJob answered with an unreadable body")
+                return [{"executionSummaries": [{"thingArn": "arn:aws:iot:us-east-1:123456789012:thing/dev-2",
+                                                 "jobExecutionSummary": {"status": "FAILED", "executionNumber": 1}}]}]
+
+        return Pages()
+
+
+@pytest.mark.parametrize("garbled, listed", [(0, 1), (READS_AFTER_VERDICT - 1, 1), (READS_AFTER_VERDICT, 0)])
+def test_the_failed_executions_are_listed_through_garbled_answers(garbled, listed):
+    clock = FakeClock()
+    client = GarbledListClient(clock, garbled)
+    result = Waiter(client, WaitRequest("fw", timeout=60, sleep=5, policy=GatePolicy(frozenset())),
+                    clock=clock, sleep=clock.sleep).run()
+    assert result["verdict"] == "succeeded"
+    assert [e["thing_name"] for e in result["job_executions"]] == ["dev-2"] * listed
+    assert client.calls.count("list_job_executions_for_job") == min(garbled + 1, READS_AFTER_VERDICT)
+    # A short list says why in the message.
+    assert ("could not list the FAILED executions: UnexpectedResponse" in result["msg"]) == (listed == 0)
