@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from urllib.parse import urlparse
 
 from ansible.module_utils.basic import env_fallback
 
@@ -26,6 +27,7 @@ try:
         ClientError,
         ConnectTimeoutError,
         EndpointConnectionError,
+        InvalidRegionError,
         ProfileNotFound,
         ReadTimeoutError,
     )
@@ -127,6 +129,14 @@ def check_connection_settings(settings):
     if bool(settings.get("access_key")) != bool(settings.get("secret_key")):
         given, missing = ("access_key", "secret_key") if settings.get("access_key") else ("secret_key", "access_key")
         raise ConnectionSettingsError("{0} is set but {1} is not; give both or neither".format(given, missing))
+    endpoint_url = settings.get("endpoint_url")
+    if endpoint_url:
+        parsed = urlparse(endpoint_url)
+        # botocore would refuse some of these only when building the client,
+        # and others (ftp://) on every call, which a wait took for a fault
+        # worth polling through.
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConnectionSettingsError("endpoint_url: {0!r} is not an http:// or https:// URL".format(endpoint_url))
 
 
 def token_for_key(settings, environ=None):
@@ -160,6 +170,13 @@ def botocore_config(aws_config=None):
         # (InvalidRetryModeError...) or an AttributeError for a non-dict.
         except (TypeError, ValueError, AttributeError, BotoCoreError) as exc:
             raise ConnectionSettingsError("aws_config: {0}".format(exc))
+    # botocore takes any value here; urllib3 refuses a bad one only later,
+    # and the wait's deadline needs both timeouts.
+    for name in ("connect_timeout", "read_timeout"):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConnectionSettingsError("aws_config: {0} must be a number of seconds above 0, got {1!r}".format(
+                name, value))
     return config
 
 
@@ -189,12 +206,11 @@ def iot_client(settings, retry_bounds=None):
     verify = settings.get("aws_ca_bundle") or None
     if settings.get("validate_certs") is False:
         verify = False
-    client = session.client(
-        "iot",
-        endpoint_url=settings.get("endpoint_url"),
-        verify=verify,
-        config=botocore_config(settings.get("aws_config")),
-    )
+    config = botocore_config(settings.get("aws_config"))
+    try:
+        client = session.client("iot", endpoint_url=settings.get("endpoint_url"), verify=verify, config=config)
+    except InvalidRegionError as exc:
+        raise ConnectionSettingsError("region: {0}".format(exc))
     (retry_bounds or RetryBounds()).attach(client)
     return client
 

@@ -130,8 +130,12 @@ def test_user_aws_config_overrides_the_defaults(aws_config, expected):
         {"retries": {"mode": "fastest"}},
         {"retries": {"total_max_attempts": 0}},
         {"retries": "standard"},
+        {"read_timeout": "long"},
+        {"connect_timeout": -1},
+        {"read_timeout": None},
     ],
-    ids=["unknown-key", "unknown-retry-mode", "zero-attempts", "retries-not-a-dict"],
+    ids=["unknown-key", "unknown-retry-mode", "zero-attempts", "retries-not-a-dict", "timeout-not-a-number",
+         "negative-timeout", "no-read-timeout"],
 )
 def test_bad_aws_config_is_a_settings_error(aws_config):
     with pytest.raises(ConnectionSettingsError, match="^aws_config: "):
@@ -139,6 +143,20 @@ def test_bad_aws_config_is_a_settings_error(aws_config):
 
 
 # -- the client ---------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "settings, option",
+    [
+        (dict(endpoint_url="not a url"), "endpoint_url"),
+        (dict(endpoint_url="ftp://iot.example.com"), "endpoint_url"),
+        (dict(endpoint_url="https://"), "endpoint_url"),
+        (dict(region="us east 1"), "region"),
+    ],
+)
+def test_a_bad_endpoint_or_region_is_a_settings_error(settings, option):
+    with pytest.raises(ConnectionSettingsError, match="^{0}: ".format(option)):
+        iot_client(dict(CREDENTIALS, **dict(dict(region="us-east-1"), **settings)))
+
 
 def test_client_without_region_fails_before_any_client_exists(monkeypatch):
     made = []
