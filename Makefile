@@ -55,6 +55,10 @@ build: venv
 	mkdir -p dist
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .
 
+# The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
+bench: venv
+	$(BIN)/python benchmarks/fleet_gate.py
+
 demo: build
 	rm -rf .build/demo && mkdir -p .build/demo
 	$(BIN)/ansible-galaxy collection install --force -p .build/demo/collections dist/iotops-aws-*.tar.gz
