@@ -49,6 +49,7 @@ class Faults:
     unavailable_rate: float = 0.0         # HTTP 503 ServiceUnavailableException only
     reset_rate: float = 0.0
     garbage_rate: float = 0.0
+    garbage_kind: str | None = None       # "truncated" JSON or "binary"; None: either, at random
     latency: float = 0.0
     black_hole: bool = False
     deny: str | None = None               # AccessDeniedException or InvalidSignatureException
@@ -217,7 +218,8 @@ class FaultyEndpoint:
         if fault == "reset":
             return _reset(environ)
         if fault == "garbage":
-            body = b'{"execution": {"jobId": "tru' if coin < 0.5 else b"\x00\xffnot json at all<html>"
+            kind = self.faults.garbage_kind or ("truncated" if coin < 0.5 else "binary")
+            body = b'{"execution": {"jobId": "tru' if kind == "truncated" else b"\x00\xffnot json at all<html>"
             headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             recording_start_response("200 OK", headers)
             return [body]
