@@ -11,6 +11,7 @@ that starts with the option's name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 JOB_EXECUTION_STATUSES = ("QUEUED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
 PENDING_STATUSES = frozenset(("QUEUED", "IN_PROGRESS"))
@@ -59,7 +60,7 @@ def check_thing_names(values, option="thing_names"):
     names = [check_thing_name(value, option) for value in values]
     if not names:
         raise InvalidOption(option, "give at least one thing, or omit the option to wait on the whole job")
-    duplicates = sorted({name for name in names if names.count(name) > 1})
+    duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
     if duplicates:
         raise InvalidOption(option, "names {0} more than once".format(", ".join(duplicates)))
     return names

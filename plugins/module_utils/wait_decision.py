@@ -219,8 +219,11 @@ def failure_message(job_id, verdict, policy, failed_items):
             job_id, verdict.job_status, _names(list(verdict.missing)))
     if verdict.reason == "the job is being deleted":
         return "Job {0} is being deleted".format(job_id)
+    # The failed executions are listed after the deciding poll; more may have
+    # failed in between, and the count must not trail the list.
+    failures = max(verdict.failures, len(failed_items))
     message = "Job {0}: {1} of {2} executions failed, over the limit ({3}): {4}".format(
-        job_id, verdict.failures, verdict.total, policy.describe_limit(), describe_executions(failed_items))
+        job_id, failures, max(verdict.total, failures), policy.describe_limit(), describe_executions(failed_items))
     still = sum(verdict.counts.get(s, 0) for s in PENDING_STATUSES)
     if still:
         message += "; {0} still pending".format(still)

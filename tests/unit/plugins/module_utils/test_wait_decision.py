@@ -126,3 +126,10 @@ def test_messages_are_one_line_and_say_why():
 def test_progress_line():
     line = progress_line("fw-2.4.1", {"SUCCEEDED": 812, "FAILED": 2, "REJECTED": 1, "IN_PROGRESS": 185}, 250, 710, expected=1000)
     assert line == "fw-2.4.1: 812/1000 succeeded, 3 failed, 185 in progress, 0 queued - 4m10s elapsed, 11m50s left"
+
+
+def test_the_failure_count_never_trails_the_listed_failures():
+    verdict = decide_fleet(job(SUCCEEDED=95, FAILED=2, IN_PROGRESS=3), DEFAULT)
+    items = [{"thing_name": "dev-{0}".format(n), "status": "FAILED"} for n in range(5)]
+    message = failure_message("fw", verdict, DEFAULT, items)
+    assert message.startswith("Job fw: 5 of 100 executions failed") and message.count("and 2 more") == 1
