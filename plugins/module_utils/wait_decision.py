@@ -62,10 +62,11 @@ class JobSnapshot:
     def retries_allowed(self, status):
         return max(self.retry_limits.get(status, 0), self.retry_limits.get("ALL", 0))
 
-    def may_retry(self, status, retry_attempt=None):
+    def may_retry(self, status, retry_attempt=None, over=None):
         """Can AWS still retry an execution in this status?  An unknown
-        retry_attempt (None) counts as "maybe"."""
-        if self.over or status not in RETRYABLE_STATUSES:
+        retry_attempt (None) counts as "maybe".  ``over`` overrides whether
+        the job has stopped retrying, for an execution seen earlier."""
+        if (self.over if over is None else over) or status not in RETRYABLE_STATUSES:
             return False
         allowed = self.retries_allowed(status)
         return allowed > 0 and (retry_attempt is None or retry_attempt < allowed)
@@ -73,10 +74,28 @@ class JobSnapshot:
 
 @dataclass(frozen=True)
 class Observed:
-    """One execution as last seen."""
+    """One execution as last seen.
+
+    ``job_over`` records whether the job had stopped retrying when it was
+    seen (None: judge by the job at hand).  A failure seen while the job was
+    still retrying stays unfinished until it is seen again, even if the job
+    has ended since: it may have been retried, and succeeded.
+    """
 
     status: str
     retry_attempt: Optional[int] = None
+    job_over: Optional[bool] = None
+
+
+def is_final(job, observed, pinned=False):
+    """Whether an observed execution has its last status.
+
+    ``pinned`` means a specific execution number is waited on: a retry
+    would be another execution, so a terminal status is final.
+    """
+    if observed.status in PENDING_STATUSES:
+        return False
+    return pinned or not job.may_retry(observed.status, observed.retry_attempt, observed.job_over)
 
 
 @dataclass(frozen=True)
@@ -110,11 +129,8 @@ class Verdict:
 
 
 def decide_things(job, things, seen, policy, pinned=False):
-    """Verdict over named things; ``seen`` maps a thing to its Observed.
-
-    ``pinned`` means a specific execution number is waited on: a retry
-    would be another execution, so a terminal status is final.
-    """
+    """Verdict over named things; ``seen`` maps a thing to its Observed;
+    ``pinned`` as for is_final."""
     counts = Counter()
     failed, pending, missing = [], [], []
     for thing in things:
@@ -123,7 +139,7 @@ def decide_things(job, things, seen, policy, pinned=False):
             missing.append(thing)
             continue
         counts[observed.status] += 1
-        if observed.status in PENDING_STATUSES or (not pinned and job.may_retry(observed.status, observed.retry_attempt)):
+        if not is_final(job, observed, pinned):
             pending.append(thing)
         elif observed.status in policy.fail_on:
             failed.append(thing)

@@ -8,12 +8,15 @@ Each round reads the job once (DescribeJob) and then as few execution
 reads as answer the question: in fleet mode the job's own counts; for
 named things either the job's execution list or one describe per
 unfinished thing, whichever is cheaper, never more than
-ceil(N / 250) + 2 calls for N things.  Details of failed executions are
-fetched once, at the end, for the message.
+ceil(N / 250) + 2 calls for N things.  When the named things are all of
+the job's executions, their counts are the job's, and a round that only
+shows them still working needs no more than DescribeJob.  Details of
+failed executions are fetched once, at the end, for the message.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -40,6 +43,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_job,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+    PENDING_STATUSES,
     RETRYABLE_STATUSES,
     TERMINAL_STATUSES,
 )
@@ -52,6 +56,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     Observed,
     decide_fleet,
     decide_things,
+    is_final,
     failure_message,
     timeout_message,
 )
@@ -62,6 +67,8 @@ DETAILED_FAILURES = 5
 # botocore retry quota, so the report keeps its failed executions.
 READS_AFTER_VERDICT = 3
 PAUSE_BETWEEN_READS = 1.0
+# After a timeout, seconds spent refreshing thing mode's per-thing statuses.
+REFRESH_AFTER_TIMEOUT = 20
 TIMED_OUT = "timed_out"
 
 
@@ -97,11 +104,6 @@ class ParentWatch:
         return os.getppid() != self._parent
 
 
-def _summary_observation(summary):
-    execution = summary.get("jobExecutionSummary") or {}
-    return Observed(execution.get("status"), execution.get("retryAttempt"))
-
-
 class Waiter:
     """Polls until the decision is final or the deadline passes.
 
@@ -128,6 +130,10 @@ class Waiter:
         self.seen = {}
         self.items = {}
         self._rotation = 0
+        # Thing mode: the job's execution count when a full listing found
+        # only named things, and whether rounds since then read counts only.
+        self._listed_total = None
+        self._stale = False
 
     # -- the loop -------------------------------------------------------
     def run(self):
@@ -212,7 +218,7 @@ class Waiter:
                 continue
             exhausted[status] = sum(
                 1 for summary in job_execution_summaries(self.client, self.request.job_id, status)
-                if not self.job.may_retry(status, _summary_observation(summary).retry_attempt)
+                if not self.job.may_retry(status, self._observe(summary).retry_attempt)
             )
         return exhausted
 
@@ -220,7 +226,12 @@ class Waiter:
         request = self.request
         things = request.thing_names
         pinned = request.execution_number is not None
-        unfinished = [t for t in things if t not in self.seen or self._unfinished(self.seen[t], pinned)]
+        if not pinned and self._counts_show_only_work_in_progress():
+            self._stale = True
+            fresh = dict((status, n) for status, n in self.job.counts.items() if n)
+            return dataclasses.replace(self.verdict, counts=fresh)
+        self._stale = False
+        unfinished = [t for t in things if t not in self.seen or not is_final(self.job, self.seen[t], pinned)]
         budget = math.ceil(len(things) / PAGE_SIZE) + 1  # calls left after DescribeJob
         list_cost = max(1, math.ceil(sum(self.job.counts.values()) / PAGE_SIZE))
         if unfinished and not pinned and list_cost <= min(len(unfinished), budget):
@@ -229,15 +240,41 @@ class Waiter:
             self._describe_each(unfinished, budget)
         return decide_things(self.job, things, self.seen, request.policy, pinned)
 
-    def _unfinished(self, observed, pinned):
-        return observed.status not in TERMINAL_STATUSES or (not pinned and self.job.may_retry(observed.status, observed.retry_attempt))
+    def _counts_show_only_work_in_progress(self):
+        """True when the job's counts alone prove the verdict is still
+        "waiting": since a full listing, the job's executions have been the
+        named things' and no others, some are unfinished, and not enough
+        are in a fail_on status to cross the limit."""
+        counts = self.job.counts
+        if self._listed_total is None or self.job.rollout_pending or sum(counts.values()) != self._listed_total:
+            return False
+        pending = sum(counts.get(status, 0) for status in PENDING_STATUSES)
+        possible_failures = sum(counts.get(status, 0) for status in self.request.policy.fail_on)
+        return pending > 0 and not self.request.policy.exceeded(possible_failures, len(self.request.thing_names))
 
-    def _list_job_executions(self, wanted):
+    def _observe(self, summary):
+        """An Observed from a list summary, stamped with the job's state now."""
+        execution = summary.get("jobExecutionSummary") or {}
+        return Observed(execution.get("status"), execution.get("retryAttempt"), self.job.over)
+
+    def _list_job_executions(self, wanted, stop_at=None):
+        """Read every execution of the job, keeping the named things'.
+
+        Stops early, keeping what it read, once the clock passes ``stop_at``.
+        """
+        total = others = 0
+        self._listed_total = None
         for summary in job_execution_summaries(self.client, self.request.job_id):
+            if stop_at is not None and self.clock() > stop_at:
+                return
+            total += 1
             item = shape_execution_summary(summary, job_id=self.request.job_id)
             if item["thing_name"] in wanted:
-                self.seen[item["thing_name"]] = _summary_observation(summary)
+                self.seen[item["thing_name"]] = self._observe(summary)
                 self.items[item["thing_name"]] = item
+            else:
+                others += 1
+        self._listed_total = None if others else total
 
     def _describe_each(self, things, budget):
         """Describe unfinished things, rotating through them when a round
@@ -258,14 +295,14 @@ class Waiter:
             self.seen.pop(thing, None)
             return 1
         item = shape_execution(execution)
-        observed = Observed(item["status"])
+        observed = Observed(item["status"], None, self.job.over)
         calls = 1
         if may_list and self.request.execution_number is None and self.job.may_retry(item["status"]):
             # DescribeJobExecution omits retryAttempt; the thing's list has it.
             # Without it the failure stays pending, and a later round asks.
             calls += 1
             for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
-                observed = _summary_observation(summary)
+                observed = self._observe(summary)
                 latest = shape_execution_summary(summary, thing_name=thing, thing_arn=item["thing_arn"])
                 if latest["execution_number"] == item["execution_number"]:
                     item["retry_attempt"] = latest["retry_attempt"]
@@ -278,6 +315,8 @@ class Waiter:
     # -- the result -------------------------------------------------------
     def _result(self, started, last_error):
         request = self.request
+        if self._stale:
+            self._refresh_things()
         verdict = self.verdict
         if verdict is None:
             state = WAITING if request.check_mode else TIMED_OUT
@@ -309,6 +348,16 @@ class Waiter:
         if self.unread:
             result["msg"] += "; " + self.unread
         return result
+
+    def _refresh_things(self):
+        """Rounds that read counts only left the per-thing statuses as last
+        listed; read them again for the report, within a bounded time."""
+        things = self.request.thing_names
+        try:
+            self._list_job_executions(set(things), stop_at=self.clock() + REFRESH_AFTER_TIMEOUT)
+        except aws_errors():
+            return  # the report keeps the statuses as last listed
+        self.verdict = decide_things(self.job, things, self.seen, self.request.policy)
 
     def _read_after_verdict(self, read, *args):
         """``read(*args)``, tried again after an error another try may cure.

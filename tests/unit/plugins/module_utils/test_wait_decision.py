@@ -133,3 +133,13 @@ def test_the_failure_count_never_trails_the_listed_failures():
     items = [{"thing_name": "dev-{0}".format(n), "status": "FAILED"} for n in range(5)]
     message = failure_message("fw", verdict, DEFAULT, items)
     assert message.startswith("Job fw: 5 of 100 executions failed") and message.count("and 2 more") == 1
+
+
+def test_a_failure_seen_while_the_job_retried_stays_pending_after_the_job_ends():
+    # Seen FAILED with a retry left; the job has completed since, so the
+    # retry ran: only a fresh look can tell how it ended.
+    earlier = {"a": Observed("FAILED", 0, job_over=False), "b": Observed("SUCCEEDED")}
+    verdict = decide_things(job("COMPLETED", retry={"FAILED": 1}), ["a", "b"], earlier, DEFAULT)
+    assert verdict.state == WAITING and verdict.pending == ("a",)
+    seen_after = {"a": Observed("FAILED", 0, job_over=True), "b": Observed("SUCCEEDED")}
+    assert decide_things(job("COMPLETED", retry={"FAILED": 1}), ["a", "b"], seen_after, DEFAULT).state == FAILED
