@@ -21,9 +21,11 @@ gate's logic in module_utils.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 
-from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -99,13 +101,18 @@ class ActionModule(ActionBase):
         environment = {}
         self._compute_environment_string(environment)
         with _environ(environment):
-            try:
-                _validation, params = self.validate_argument_spec(
-                    argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **WAIT_ARGUMENT_SPEC),
-                    mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE,
-                )
-            except AnsibleActionFail as exc:
-                return dict(failed=True, changed=False, msg=str(exc.message))
+            # Plain JSON values, as a module receives them: ansible-core's
+            # type errors would otherwise name its internal string class.
+            args = json.loads(json.dumps(self._task.args))
+            validation = ArgumentSpecValidator(
+                dict(CONNECTION_ARGUMENT_SPEC, **WAIT_ARGUMENT_SPEC), mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE,
+            ).validate(args)
+            if validation.error_messages:
+                msg = validation.errors.msg
+                if isinstance(validation.errors[0], UnsupportedError):
+                    msg = "Unsupported parameters for ({0}) module: {1}".format(self._task.action, msg)
+                return dict(failed=True, changed=False, msg=msg)
+            params = validation.validated_parameters
             secrets = [params.get(option) for option in SECRET_OPTIONS if params.get(option)]
             try:
                 apply_option_checks(params, WAIT_ARGUMENT_SPEC)

@@ -60,9 +60,10 @@ def thing_arn(client, thing_name):
     return _read(client.describe_thing, "DescribeThing", "thingArn", str, thingName=thing_name)
 
 
-def _summaries(client, operation, **kwargs):
+def _summaries(client, method, **kwargs):
     kwargs = dict((key, value) for key, value in kwargs.items() if value is not None)
-    pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
+    pages = client.get_paginator(method).paginate(PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
+    operation = "".join(word.capitalize() for word in method.split("_"))  # AWS's name, for messages
     try:
         for page in pages:
             yield from _member(page, operation, "executionSummaries", list)

@@ -263,5 +263,5 @@ def timeout_message(job_id, timeout, verdict, job, last_error=None):
         if job is not None and job.rollout_pending:
             message += "; the rollout is still creating executions"
     if last_error:
-        message += "; last error: {0}".format(last_error)
+        message += "; {0}".format(last_error)
     return message

@@ -158,7 +158,7 @@ class Waiter:
                     raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(request.job_id), self.secrets))
                 # Throttled or transient even after botocore's retries: the
                 # next round tries again; never read as a device failure.
-                last_error = describe_error(exc, "last poll", self.secrets)
+                last_error = describe_error(exc, "the last poll failed", self.secrets)
             else:
                 self._record(started, deadline)
             if request.check_mode or (self.verdict is not None and self.verdict.state != WAITING):

@@ -78,7 +78,7 @@ def test_black_hole_fails_each_plugin_in_bounded_time(playbook, iot, tmp_path):
     status, wait = on_host(run, "wait", "wait")
     assert status == "failed"
     assert wait["verdict"] == "timed_out"
-    assert wait["msg"].startswith("Job {0}: timed out after {1} s without a successful poll; last error: ".format(
+    assert wait["msg"].startswith("Job {0}: timed out after {1} s without a successful poll; the last poll failed: ".format(
         JOB, WAIT_TIMEOUT)) and "ReadTimeoutError" in wait["msg"], wait["msg"]
     assert took["wait"] < WAIT_TIMEOUT + UNANSWERED_ATTEMPTS * READ_TIMEOUT
     assert "Traceback" not in run.output

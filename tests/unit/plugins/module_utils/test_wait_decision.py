@@ -118,9 +118,9 @@ def test_messages_are_one_line_and_say_why():
     assert message.startswith("Job fw: 1 of 2 executions failed, over the limit (max_failures 0): a FAILED (reason=checksum")
     assert message.endswith("; 1 still pending")
     waiting = decide_things(job(), ["a", "b"], {"a": Observed("IN_PROGRESS")}, DEFAULT)
-    text = timeout_message("fw", 30, waiting, None, last_error="ThrottlingException: Rate exceeded")
+    text = timeout_message("fw", 30, waiting, None, last_error="the last poll failed: ThrottlingException: Rate exceeded")
     assert text == ("Job fw: timed out after 30 s with 2 of 2 executions not finished; pending: a; "
-                    "never appeared: b; last error: ThrottlingException: Rate exceeded")
+                    "never appeared: b; the last poll failed: ThrottlingException: Rate exceeded")
 
 
 def test_progress_line():
