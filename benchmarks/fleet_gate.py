@@ -590,24 +590,20 @@ def reading_notes(runs):
     if big:
         notes.append(
             "- Thing mode lists the whole job while that is cheaper than describing the unfinished things: ceil(N/250) + 1 "
-            "calls a round. A round took {0} (median). Under {1} TPS per API, with a bucket of {1} tokens that refills "
-            "during the sleep, a round cannot be shorter than (ceil(N/250) - {1}) / {1} s: {2}; the rest is the "
-            "endpoint's and botocore's time per page on this machine. The last device can finish just after the round "
-            "in flight has read its page, so detection takes up to that round + sleep + one more round: the sleep + 1 s "
-            "target cannot hold for thing mode at these sizes, whatever the waiting does. Fleet mode is the one for "
-            "large fleets.".format(
-                ", ".join("{0:.1f} s at N={1:,}".format(statistics.median(r["round_seconds"]), r["size"]) for r in big),
+            "calls a round. Once a listing has shown the named things are all of the job's executions, a round that "
+            "finds them still working reads only DescribeJob, and the list is read again when the counts show "
+            "everything finished or enough failures to matter. A listing round took {0} (the longest round). Under {1} "
+            "TPS per API, with a bucket of {1} tokens that refills during the sleep, a listing cannot be shorter than "
+            "(ceil(N/250) - {1}) / {1} s: {2}; the rest is the endpoint's and botocore's time per page on this machine. "
+            "Thing mode returns every named thing's final status, so it ends with a full listing after the last device "
+            "finishes: the sleep + 1 s target cannot hold for thing mode at these sizes under {1} TPS. Fleet mode is "
+            "the one for large fleets.".format(
+                ", ".join("{0:.1f} s at N={1:,}".format(max(r["round_seconds"]), r["size"]) for r in big),
                 RATE_LIMIT_TPS,
                 ", ".join("{0:.0f} s at N={1:,}".format(shortest_round(r["size"]), r["size"]) for r in big)))
         largest, smallest = big[-1], find(sizes[0], "thing")
         note = ("- Startup (from `main()` to the first poll) of thing mode was {0:.1f} s at N={1:,}, against {2:.1f} s at "
                 "N={3:,}.".format(largest["startup"], largest["size"], smallest["startup"], smallest["size"]))
-        if largest["startup"] > 5 * max(smallest["startup"], 1.0):
-            note += (" The module checks thing_names for duplicates with `names.count(name)` for every name "
-                     "(`validation.check_thing_names`), which is quadratic in N. That time is part of the detection "
-                     "latency above.")
-            if largest["rounds"] == 1:
-                note += " Every device had finished before the first poll, hence a single round."
         note += (" After the last round, thing mode spent {0:.1f} s returning all {1:,} executions (peak RSS {2} MB); "
                  "fleet mode returns only the failures.").format(
                      largest["end_phase_seconds"], largest["size"], largest["peak_rss_mb"])
