@@ -35,18 +35,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
-
-def collections_root() -> Path:
-    """A directory holding ansible_collections/iotops/aws -> this checkout (as tests/conftest.py does)."""
-    base = ROOT / ".build" / "collections"
-    link = base / "ansible_collections" / "iotops" / "aws"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(ROOT, target_is_directory=True)
-    return base
-
-
 sys.path.insert(0, str(ROOT / "tests"))
+from collection_path import collections_root  # noqa: E402  the tests' own, so both use one layout
+
 sys.path.insert(0, str(collections_root()))
 
 import fast_listing  # noqa: E402

@@ -18,6 +18,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
+from collection_path import collections_root  # noqa: E402
 from local_endpoint import LocalEndpoint  # noqa: E402
 
 # Credentials only the local endpoint ever sees.  Tests assert that none of
@@ -25,16 +26,6 @@ from local_endpoint import LocalEndpoint  # noqa: E402
 ACCESS_KEY = "AKIDLOCALENDPOINT01"
 SECRET_KEY = "local-secret-9f8e7d6c5b4a"
 SESSION_TOKEN = "local-session-token-0a1b2c3d4e"
-
-
-def collections_root() -> Path:
-    """A directory that holds ansible_collections/iotops/aws -> this checkout."""
-    base = ROOT / ".build" / "collections"
-    link = base / "ansible_collections" / "iotops" / "aws"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(ROOT, target_is_directory=True)
-    return base
 
 
 # The plugins import themselves as ansible_collections.iotops.aws...
