@@ -22,7 +22,8 @@ EXECUTION_KEYS = ("job_id", "thing_name", "thing_arn", "status", "queued_at", "s
 # Keys every job item has, whether or not DescribeJob returned them.
 JOB_KEYS = ("job_id", "job_arn", "status", "target_selection", "targets", "created_at", "last_updated_at", "completed_at",
             "abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config")
-JOB_COUNT_KEYS = tuple("number_of_{0}_things".format(status.lower()) for status in JOB_EXECUTION_STATUSES)
+# jobProcessDetails' count of things in each execution status, snake_case.
+COUNT_KEY_OF_STATUS = dict((status, "number_of_{0}_things".format(status.lower())) for status in JOB_EXECUTION_STATUSES)
 # camel_dict_to_snake_dict honours ignore_list at the top level only, so the
 # map that holds detailsMap is kept whole and unwrapped in shape_execution.
 VERBATIM_KEYS = ["statusDetails", "documentParameters"]
@@ -82,7 +83,7 @@ def shape_job(job):
     item = dict.fromkeys(JOB_KEYS)
     item.update(snake_case(job))
     item["document_parameters"] = item.get("document_parameters") or {}
-    details = dict.fromkeys(JOB_COUNT_KEYS)
+    details = dict.fromkeys(COUNT_KEY_OF_STATUS.values())
     details.update(item.get("job_process_details") or {})
     details["processing_targets"] = details.get("processing_targets") or []
     item["job_process_details"] = details

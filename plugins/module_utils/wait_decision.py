@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import COUNT_KEY_OF_STATUS
 from ansible_collections.iotops.aws.plugins.module_utils.validation import (
-    JOB_EXECUTION_STATUSES,
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
     TERMINAL_STATUSES,
@@ -30,8 +30,6 @@ FAILED = "failed"
 NEEDS_RETRY_DETAILS = "needs_retry_details"
 
 DEFAULT_FAIL_ON = ("FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
-# jobProcessDetails counts, as shaping.snake_case names them.
-_COUNT_KEYS = dict((status, "number_of_{0}_things".format(status.lower())) for status in JOB_EXECUTION_STATUSES)
 # Job statuses after which AWS neither creates nor retries executions.
 _JOB_OVER = ("COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
 
@@ -50,7 +48,7 @@ class JobSnapshot:
     def from_job(cls, job):
         """From iotops' shaped DescribeJob item (snake_case keys)."""
         details = job.get("job_process_details") or {}
-        counts = dict((status, int(details.get(key) or 0)) for status, key in _COUNT_KEYS.items())
+        counts = dict((status, int(details.get(key) or 0)) for status, key in COUNT_KEY_OF_STATUS.items())
         criteria = (job.get("job_executions_retry_config") or {}).get("criteria_list") or []
         limits = dict((c.get("failure_type"), int(c.get("number_of_retries") or 0)) for c in criteria)
         return cls(job["job_id"], job.get("status") or "", bool(details.get("processing_targets")), counts, limits)
