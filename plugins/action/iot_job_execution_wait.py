@@ -32,10 +32,10 @@ from ansible.utils.display import Display
 from ansible_collections.iotops.aws.plugins.module_utils.client import (
     CONNECTION_ARGUMENT_SPEC,
     HAS_BOTO3,
-    SECRET_OPTIONS,
     ConnectionSettingsError,
     RetryBounds,
     iot_client,
+    secrets_in,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import progress_line
@@ -113,7 +113,7 @@ class ActionModule(ActionBase):
                     msg = "Unsupported parameters for ({0}) module: {1}".format(self._task.action, msg)
                 return dict(failed=True, changed=False, msg=msg)
             params = validation.validated_parameters
-            secrets = [params.get(option) for option in SECRET_OPTIONS if params.get(option)]
+            secrets = secrets_in(params)
             try:
                 apply_option_checks(params, WAIT_ARGUMENT_SPEC)
                 request = build_wait_request(params, self._play_context.check_mode)

@@ -153,10 +153,10 @@ from ansible.utils.display import Display
 from ansible_collections.iotops.aws.plugins.module_utils.client import (
     CONNECTION_OPTIONS,
     HAS_BOTO3,
-    SECRET_OPTIONS,
     aws_errors,
     describe_error,
     iot_client,
+    secrets_in,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import describe_job_execution
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_execution
@@ -192,8 +192,7 @@ class LookupModule(LookupBase):
                 else:
                     items.append(shape_execution(execution))
         except aws_errors() as exc:
-            secrets = [settings[name] for name in SECRET_OPTIONS]
-            raise AnsibleLookupError(describe_error(exc, action, secrets)) from None
+            raise AnsibleLookupError(describe_error(exc, action, secrets_in(settings))) from None
         return items
 
     def _checked_options(self, terms, variables, kwargs):

@@ -215,10 +215,6 @@ def iot_client(settings, retry_bounds=None):
     return client
 
 
-def _is_unanswered(exc):
-    return isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError))
-
-
 class RetryBounds:
     """Bounds that botocore's retry settings cannot express.
 
@@ -242,7 +238,7 @@ class RetryBounds:
 
     def on_needs_retry(self, caught_exception=None, request_dict=None, response=None, **kwargs):
         self.last_failure = _failure_text(caught_exception, response) or self.last_failure
-        if caught_exception is None or not _is_unanswered(caught_exception) or request_dict is None:
+        if caught_exception is None or not is_unanswered(caught_exception) or request_dict is None:
             return None
         context = request_dict.setdefault("context", {})
         unanswered = context.get("iotops_unanswered", 0) + 1
@@ -289,7 +285,7 @@ def error_code(exc):
 
 def is_unanswered(exc):
     """True when the endpoint never answered: another try costs a full timeout."""
-    return HAS_BOTO3 and _is_unanswered(exc)
+    return HAS_BOTO3 and isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError))
 
 
 def is_fatal(exc):
@@ -319,6 +315,11 @@ def describe_error(exc, action, secrets=()):
     else:
         text = "{0}: {1}: {2}".format(action, code, exc)
     return redact(text, secrets)
+
+
+def secrets_in(settings):
+    """The secret values among the connection settings, to keep out of messages."""
+    return [settings.get(option) for option in SECRET_OPTIONS if settings.get(option)]
 
 
 def redact(text, secrets=()):

@@ -11,9 +11,9 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.iotops.aws.plugins.module_utils.client import (
     CONNECTION_ARGUMENT_SPEC,
     HAS_BOTO3,
-    SECRET_OPTIONS,
     describe_error,
     iot_client,
+    secrets_in,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 
@@ -41,7 +41,7 @@ class IotJobsModule(AnsibleModule):
 
     @property
     def secrets(self):
-        return [self.params.get(option) for option in SECRET_OPTIONS if self.params.get(option)]
+        return secrets_in(self.params)
 
     def fail_aws(self, exc, action, **result):
         self.fail_json(msg=describe_error(exc, action, self.secrets), **result)
