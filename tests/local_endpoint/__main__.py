@@ -14,9 +14,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="run the fleet's clock this many times faster than real time")
     parser.add_argument("--url-file", help="write the endpoint's URL to this file once it listens")
     args = parser.parse_args(argv)
-    endpoint = LocalEndpoint(port=args.port, region=args.region).start()
+    endpoint = LocalEndpoint(port=args.port, region=args.region, time_scale=args.time_scale).start()
     if args.url_file:
         with open(args.url_file, "w") as handle:
             handle.write(endpoint.url + "\n")

@@ -16,17 +16,32 @@ import threading
 import time
 import uuid
 
-_API_ROUTES = (
-    ("GET", re.compile(r"^/things/[^/]+/jobs/[^/]+$"), "DescribeJobExecution"),
-    ("GET", re.compile(r"^/things/[^/]+/jobs$"), "ListJobExecutionsForThing"),
-    ("GET", re.compile(r"^/jobs/[^/]+/things$"), "ListJobExecutionsForJob"),
-    ("GET", re.compile(r"^/jobs/[^/]+$"), "DescribeJob"),
-    ("GET", re.compile(r"^/things/[^/]+$"), "DescribeThing"),
-)
+import botocore.session
+
+_ROUTES: list | None = None
+
+
+def _routes() -> list:
+    """(method, pattern, operation) for every AWS IoT operation, from
+    botocore's model of the API, the routes with most literal text first so
+    that /jobs/{jobId}/things wins over a {placeholder} that would match it."""
+    global _ROUTES
+    if _ROUTES is None:
+        model = botocore.session.get_session().get_service_model("iot")
+        routes = []
+        for name in model.operation_names:
+            http = model.operation_model(name).http
+            uri = http["requestUri"].split("?")[0]
+            literal = len(re.sub(r"\{[^}]+\}", "", uri))
+            pattern = re.sub(r"\\\{[^}]+?\\\+\\\}", ".+", re.escape(uri))
+            pattern = re.sub(r"\\\{[^}]+?\\\}", "[^/]+", pattern)
+            routes.append((-literal, http["method"], re.compile(pattern + "$"), name))
+        _ROUTES = [route[1:] for route in sorted(routes, key=lambda route: route[0])]
+    return _ROUTES
 
 
 def api_name(method: str, path: str) -> str:
-    for route_method, pattern, name in _API_ROUTES:
+    for route_method, pattern, name in _routes():
         if method == route_method and pattern.match(path):
             return name
     return "{0} {1}".format(method, path)
@@ -54,6 +69,9 @@ class Faults:
     black_hole: bool = False
     deny: str | None = None               # AccessDeniedException or InvalidSignatureException
     apis: tuple | None = None
+    # The first request to each of these APIs is applied, then the connection
+    # is reset instead of answering: the client cannot tell it succeeded.
+    lose_answer_once: tuple = ()
     seed: int | None = None
 
     @classmethod
@@ -65,6 +83,7 @@ class Faults:
         spec = dict(spec)
         if spec.get("apis") is not None:
             spec["apis"] = tuple(spec["apis"])
+        spec["lose_answer_once"] = tuple(spec.get("lose_answer_once") or ())
         return cls(**spec)
 
 
@@ -134,6 +153,7 @@ class FaultyEndpoint:
             self.faults = faults
             self._random = random.Random(faults.seed)
             self._buckets: dict[str, _TokenBucket] = {}
+            self._answers_to_lose = set(faults.lose_answer_once)
 
     def clear(self) -> None:
         self.set_faults(Faults())
@@ -149,6 +169,9 @@ class FaultyEndpoint:
 
     def _choose(self, api: str) -> str | None:
         faults = self.faults
+        if api in self._answers_to_lose:
+            self._answers_to_lose.discard(api)
+            return "lose_answer"
         if faults.apis is not None and api not in faults.apis:
             return None
         if faults.black_hole:
@@ -216,6 +239,9 @@ class FaultyEndpoint:
             return _error(recording_start_response, "503 Service Unavailable", "ServiceUnavailableException",
                           "Service Unavailable")
         if fault == "reset":
+            return _reset(environ)
+        if fault == "lose_answer":
+            self.app(environ, lambda status, headers, exc_info=None: None)
             return _reset(environ)
         if fault == "garbage":
             kind = self.faults.garbage_kind or ("truncated" if coin < 0.5 else "binary")

@@ -19,14 +19,17 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
+import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from typing import Any, Callable
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
 from moto.iot import models as iot_models
+
+from local_endpoint import writes
 
 PENDING = ("QUEUED", "IN_PROGRESS")
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
@@ -108,6 +111,53 @@ class SimJob:
     retry_delay: float = 0.2
     devices: dict[str, Device] = dataclasses.field(default_factory=dict)
     default: Device = IDLE
+    # A deterministic share of the devices, spread evenly over the rollout
+    # order, follow ``failing`` instead of ``default``.
+    failing: Device | None = None
+    failing_fraction: float = 0.0
+    started: float = 0.0                 # when the rollout began, on the fleet's clock
+    waiting: deque = dataclasses.field(default_factory=deque)   # things the rollout has yet to notify
+    order: dict[str, int] = dataclasses.field(default_factory=dict)
+    notified: int = 0
+    next_roll_at: float = 0.0
+    timeline: list = dataclasses.field(default_factory=list)    # (at, thing, execution number, retry)
+
+    def script(self, thing: str) -> Device:
+        if thing in self.devices:
+            return self.devices[thing]
+        index = self.order.get(thing)
+        if self.failing is not None and index is not None and _chosen(index, self.failing_fraction):
+            return self.failing
+        return self.default
+
+
+def _chosen(index: int, fraction: float) -> bool:
+    """Whether the index-th device is among the ``fraction`` chosen: every
+    prefix of the rollout holds the fraction, give or take one device."""
+    return math.floor((index + 1) * fraction + 1e-9) > math.floor(index * fraction + 1e-9)
+
+
+@dataclasses.dataclass
+class DeviceProfile:
+    """How devices behave in jobs created through the CreateJob API."""
+
+    default: Device = IDLE
+    devices: dict[str, Device] = dataclasses.field(default_factory=dict)
+    failing: Device | None = None
+    failing_fraction: float = 0.0
+
+
+class ScaledClock:
+    """A monotonic clock that runs ``scale`` times faster than real time, for
+    benchmark rollouts that would otherwise take hours.  Device scripts and
+    rollout rates count in its seconds; AWS timestamps stay real."""
+
+    def __init__(self, scale: float = 1.0):
+        self.scale = scale
+        self._origin = time.monotonic()
+
+    def __call__(self) -> float:
+        return self._origin + (time.monotonic() - self._origin) * self.scale
 
 
 class Fleet:
@@ -124,7 +174,10 @@ class Fleet:
         self._sequence = itertools.count()
         self._backend_id = None
         self._at = clock()  # the time scheduled events count from
+        self.deletion_delay = 1.0  # seconds a deleted job stays DELETION_IN_PROGRESS
+        self.profile = DeviceProfile()
         install_moto_patches()
+        writes.install(self)
 
     # -- moto's backend ---------------------------------------------------
     @property
@@ -145,6 +198,8 @@ class Fleet:
         with self.lock:
             iot_models.iot_backends[self.account_id].reset()
             self._backend_id = None
+            self.profile = DeviceProfile()
+            self.deletion_delay = 1.0
             self._sync_backend()
 
     def thing_arn(self, name: str) -> str:
@@ -175,12 +230,16 @@ class Fleet:
                    default: Device | None = None, target_selection: str = "SNAPSHOT",
                    retry: dict[str, int] | None = None, rollout_per_minute: float | None = None,
                    retry_delay: float = 0.2, document_parameters: dict | None = None,
-                   timeout_minutes: int | None = None, register_things: bool = True) -> None:
+                   timeout_minutes: int | None = None, register_things: bool = True,
+                   rollout: dict | None = None, abort: dict | None = None,
+                   failing: Device | None = None, failing_fraction: float = 0.0) -> None:
         """Create a job whose devices follow their scripts from now on.
 
         ``retry`` maps FAILED, TIMED_OUT or ALL to a number of retries, as
         ``jobExecutionsRetryConfig`` does.  Devices not in ``devices`` follow
-        ``default``, which by default stays QUEUED.
+        ``default``, which by default stays QUEUED, or ``failing`` for a
+        ``failing_fraction`` of them.  ``rollout`` and ``abort`` are
+        ``jobExecutionsRolloutConfig`` and ``abortConfig`` as the API takes them.
         """
         groups = groups or {}
         with self.lock:
@@ -198,11 +257,11 @@ class Fleet:
                 description="simulated firmware rollout",
                 presigned_url_config={},
                 target_selection=target_selection,
-                job_executions_rollout_config=(
+                job_executions_rollout_config=rollout or (
                     {"maximumPerMinute": int(rollout_per_minute)} if rollout_per_minute else {}
                 ),
                 document_parameters=document_parameters or {},
-                abort_config={},
+                abort_config=abort or {},
                 job_execution_retry_config=(
                     {"criteriaList": [{"failureType": k, "numberOfRetries": v} for k, v in retry.items()]}
                     if retry else {}
@@ -214,15 +273,12 @@ class Fleet:
             job.targets = targets
             job.status = "IN_PROGRESS"
             sim = SimJob(job_id, _retry_limits(retry), target_selection == "SNAPSHOT", retry_delay=retry_delay,
-                         devices=dict(devices or {}), default=default or IDLE)
+                         devices=dict(devices or {}), default=default or IDLE, failing=failing,
+                         failing_fraction=failing_fraction)
             self._jobs[job_id] = sim
             members = list(things) + [name for group in groups.values() for name in group]
-            interval = 60.0 / rollout_per_minute if rollout_per_minute else 0.0
-            self._at = self.clock()
-            for index, name in enumerate(dict.fromkeys(members)):
-                script = sim.devices.get(name, sim.default)
-                sim.unrolled += 1
-                self._schedule(self._at + max(index * interval, script.appear), self._queue, sim, name, 1, 0)
+            self._at = sim.started = self.clock()
+            self.roll_out(sim, members)
             self._publish(sim)
             self.advance()
 
@@ -278,7 +334,8 @@ class Fleet:
                     action(sim, *args)
                     touched.add(sim.job_id)
             for job_id in touched:
-                self._publish(self._jobs[job_id])
+                if job_id in self._jobs:
+                    self._publish(self._jobs[job_id])
 
     def next_event_in(self) -> float | None:
         with self.lock:
@@ -287,8 +344,51 @@ class Fleet:
     def _schedule(self, due, action, sim, *args):
         heapq.heappush(self._events, (due, next(self._sequence), action, sim, args))
 
+    def roll_out(self, sim: SimJob, things) -> None:
+        """Notify these things of the job at its rollout rate, after any
+        the rollout is still working through."""
+        fresh = [name for name in dict.fromkeys(things) if name not in sim.order]
+        for name in fresh:
+            sim.order[name] = len(sim.order)
+        sim.unrolled += len(fresh)
+        idle = not sim.waiting
+        sim.waiting.extend(fresh)
+        if idle and fresh:
+            self._schedule(max(self._at, sim.next_roll_at), self._roll, sim)
+
+    def _roll(self, sim: SimJob) -> None:
+        job = self.backend.jobs[sim.job_id]
+        if job.status in ("CANCELED", "COMPLETED", "DELETION_IN_PROGRESS"):
+            sim.unrolled -= len(sim.waiting)
+            sim.waiting.clear()
+            return
+        if job.status != "IN_PROGRESS":  # not started yet, or paused: look again later
+            self._schedule(self._at + 1.0, self._roll, sim)
+            return
+        while sim.waiting:
+            name = sim.waiting.popleft()
+            sim.notified += 1
+            appear = sim.started + sim.script(name).appear
+            if appear > self._at:
+                self._schedule(appear, self._queue, sim, name, 1, 0)
+            else:
+                self._queue(sim, name, 1, 0)
+            rate = writes.rollout_rate(job.job_executions_rollout_config, sim.notified, sim.counts["SUCCEEDED"])
+            if rate:
+                sim.next_roll_at = self._at + 60.0 / rate
+                if sim.waiting:
+                    self._schedule(sim.next_roll_at, self._roll, sim)
+                return
+
     def _queue(self, sim: SimJob, thing: str, number: int, retry_attempt: int) -> None:
         backend = self.backend
+        job = backend.jobs[sim.job_id]
+        if job.status in ("CANCELED", "DELETION_IN_PROGRESS"):
+            if retry_attempt:
+                sim.retrying -= 1
+            else:
+                sim.unrolled -= 1
+            return
         key = (sim.job_id, thing)
         previous = backend.job_executions.get(key)
         if previous is not None:
@@ -306,7 +406,8 @@ class Fleet:
         else:
             sim.unrolled -= 1
         sim.counts["QUEUED"] += 1
-        attempt = sim.devices.get(thing, sim.default).attempt(retry_attempt)
+        sim.timeline.append((self._at, thing, number, retry_attempt))
+        attempt = sim.script(thing).attempt(retry_attempt)
         now = self._at
         if attempt.start != float("inf"):
             self._schedule(now + attempt.start, self._start, sim, execution, attempt)
@@ -338,6 +439,7 @@ class Fleet:
             execution.started_at = utcnow()
         execution.approximate_seconds_before_time_out = None
         self._set_status(sim, execution, attempt.outcome, attempt.details)
+        self.check_abort(sim)
         job = self.backend.jobs[sim.job_id]
         allowed = max(sim.retry_limits.get(attempt.outcome, 0), sim.retry_limits.get("ALL", 0))
         if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status == "IN_PROGRESS":
@@ -366,24 +468,72 @@ class Fleet:
         for job_id, job in backend.jobs.items():
             if job_id in self._jobs:
                 continue
+            profile = self.profile
             sim = SimJob(job_id, _retry_limits_from_config(job.job_execution_retry_config),
-                         job.target_selection != "CONTINUOUS")
+                         job.target_selection != "CONTINUOUS", devices=dict(profile.devices), default=profile.default,
+                         failing=profile.failing, failing_fraction=profile.failing_fraction)
             self._jobs[job_id] = sim
             job.status = "IN_PROGRESS" if job.status == "QUEUED" else job.status
+            self._at = sim.started = self.clock()
+            names = []
             for target in job.targets:
-                name = target.split("/")[-1]
-                execution = backend.job_executions.pop((job_id, name), None)
-                if ":thinggroup/" in target:
-                    group = next((g for g in backend.thing_groups.values() if g.arn == target), None)
-                    names = [arn.split("/")[-1] for arn in (group.things if group else {})]
-                else:
-                    names = [name]
-                for member in names:
-                    sim.unrolled += 1
-                    self._at = self.clock()
-                    self._queue(sim, member, 1, 0)
-                    if execution is not None and member == name:
-                        backend.job_executions[(job_id, name)].queued_at = execution.queued_at
+                backend.job_executions.pop((job_id, target.split("/")[-1]), None)
+                names += self.target_things(target)
+            self.roll_out(sim, names)
+            self._publish(sim)
+
+    def target_things(self, target: str) -> list[str]:
+        """The names of the things a job target (thing or group ARN) reaches."""
+        if ":thinggroup/" in target:
+            group = next((g for g in self.backend.thing_groups.values() if g.arn == target), None)
+            return [arn.split("/")[-1] for arn in (group.things if group else {})]
+        return [target.split("/")[-1]]
+
+    # -- queries for tests and benchmarks -------------------------------------
+    def set_devices(self, default: Device | None = None, devices: dict | None = None,
+                    failing: Device | None = None, failing_fraction: float = 0.0) -> None:
+        """How devices behave in jobs created from now on through CreateJob."""
+        with self.lock:
+            self.profile = DeviceProfile(default or IDLE, dict(devices or {}), failing, failing_fraction)
+
+    def timeline(self, job_id: str) -> list[dict]:
+        """Every execution the job has queued (notified), in order, with its
+        time in seconds since the job's rollout began."""
+        with self.lock:
+            sim = self._jobs[job_id]
+            return [{"at": at - sim.started, "thing": thing, "execution_number": number, "retry_attempt": retry}
+                    for at, thing, number, retry in sim.timeline]
+
+    def elapsed(self, job_id: str) -> float:
+        """Seconds on the fleet's clock since the job's rollout began."""
+        with self.lock:
+            return self.clock() - self._jobs[job_id].started
+
+    def check_abort(self, sim: SimJob) -> None:
+        """Cancel the job when its abortConfig says so, as AWS IoT does."""
+        job = self.backend.jobs.get(sim.job_id)
+        if job is None or job.status != "IN_PROGRESS":
+            return
+        comment = writes.abort_comment(job.abort_config, sim.counts)
+        if comment:
+            self.cancel_job(sim.job_id, reason_code=writes.ABORT_REASON_CODE, comment=comment)
+
+    # -- CancelJob: a minimal stand-in, kept last so that the full version can
+    # replace it whole.
+    def cancel_job(self, job_id: str, reason_code: str | None = None, comment: str | None = None,
+                   force: bool = False) -> None:
+        with self.lock:
+            sim = self._jobs[job_id]
+            job = self.backend.jobs[job_id]
+            job.status = "CANCELED"
+            job.reason_code, job.comment, job.force = reason_code, comment, force
+            sim.unrolled -= len(sim.waiting)
+            sim.waiting.clear()
+            for (execution_job, _thing), execution in list(self.backend.job_executions.items()):
+                if execution_job == job_id and (execution.status == "QUEUED"
+                                                or (force and execution.status == "IN_PROGRESS")):
+                    execution.force_canceled = execution.status == "IN_PROGRESS"
+                    self._set_status(sim, execution, "CANCELED")
             self._publish(sim)
 
 

@@ -17,7 +17,7 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from local_endpoint.faults import ConnectionReset, Faults, FaultyEndpoint, reset_connection
-from local_endpoint.fleet import Device, Fleet
+from local_endpoint.fleet import Device, Fleet, ScaledClock
 
 
 class _FleetApp:
@@ -65,8 +65,8 @@ def _json(start_response, status, payload):
 class LocalEndpoint:
     """Serve the simulated fleet on 127.0.0.1 in a background thread."""
 
-    def __init__(self, port: int = 0, region: str = "us-east-1", host: str = "127.0.0.1"):
-        self.fleet = Fleet(region=region)
+    def __init__(self, port: int = 0, region: str = "us-east-1", host: str = "127.0.0.1", time_scale: float = 1.0):
+        self.fleet = Fleet(region=region, clock=ScaledClock(time_scale))
         self.faulty = FaultyEndpoint(_FleetApp(self.fleet))
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = make_server(host, port, self._control, threaded=True, request_handler=_RequestHandler)
@@ -118,6 +118,23 @@ class LocalEndpoint:
             if route == ("POST", "/_sim/faults"):
                 self.set_faults(**body)
                 return _json(start_response, "200 OK", {"faults": body})
+            if route == ("POST", "/_sim/devices"):
+                self.fleet.set_devices(**_device_spec(body))
+                return _json(start_response, "200 OK", {"devices": body})
+            if route == ("POST", "/_sim/things"):
+                for group, members in (body.get("groups") or {}).items():
+                    self.fleet.ensure_group(group, members)
+                self.fleet.ensure_things(body.get("things") or [])
+                return _json(start_response, "200 OK", {"things": True})
+            if route == ("POST", "/_sim/settings"):
+                self.fleet.deletion_delay = float(body.get("deletion_delay", self.fleet.deletion_delay))
+                return _json(start_response, "200 OK", {"settings": body})
+            if method == "GET" and path.startswith("/_sim/jobs/") and path.endswith("/timeline"):
+                job_id = path[len("/_sim/jobs/"):-len("/timeline")]
+                with self.fleet.lock:
+                    self.fleet.advance()
+                    return _json(start_response, "200 OK", {
+                        "now": self.fleet.elapsed(job_id), "queued": self.fleet.timeline(job_id)})
             if route == ("GET", "/_sim/requests"):
                 return _json(start_response, "200 OK", {"requests": [r.as_dict() for r in self.calls()]})
         except (KeyError, TypeError, ValueError) as exc:
@@ -125,10 +142,16 @@ class LocalEndpoint:
         return _json(start_response, "404 Not Found", {"error": "no route {0} {1}".format(method, path)})
 
     def create_job_from_spec(self, spec: dict) -> None:
-        """Create a job from JSON: devices and default are Device specs."""
-        spec = dict(spec)
-        devices = {name: Device.from_dict(d) for name, d in (spec.pop("devices", None) or {}).items()}
-        default = spec.pop("default", None)
-        self.fleet.create_job(
-            spec.pop("job_id"), devices=devices, default=Device.from_dict(default) if default else None, **spec
-        )
+        """Create a job from JSON: devices, default and failing are Device specs."""
+        spec = _device_spec(spec)
+        self.fleet.create_job(spec.pop("job_id"), **spec)
+
+
+def _device_spec(spec: dict) -> dict:
+    """Turn the Device specs of a JSON body (devices, default, failing) into Devices."""
+    spec = dict(spec)
+    spec["devices"] = {name: Device.from_dict(d) for name, d in (spec.pop("devices", None) or {}).items()}
+    for key in ("default", "failing"):
+        if spec.get(key) is not None:
+            spec[key] = Device.from_dict(spec[key])
+    return spec
