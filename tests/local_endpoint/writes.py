@@ -191,8 +191,8 @@ def update_job(self: IoTResponse):
     fleet = _fleet(self)
     sim = fleet._jobs.get(job_id) if fleet is not None else None
     if sim is not None:
-        criteria = (job.job_execution_retry_config or {}).get("criteriaList", [])
-        sim.retry_limits = {c["failureType"]: int(c["numberOfRetries"]) for c in criteria}
+        from local_endpoint.fleet import _retry_limits_from_config  # fleet imports this module
+        sim.retry_limits = _retry_limits_from_config(job.job_execution_retry_config)
         fleet.check_abort(sim)
         fleet._publish(sim)
     return EmptyResult()
