@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, _shown
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
 THING = "thing"
 GROUP = "thinggroup"
@@ -24,6 +24,12 @@ _TARGET_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:(?P<kind>thing|t
 _NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
 
 Target = namedtuple("Target", "kind value")
+
+
+def _shown(value):
+    # Long enough for a whole ARN, which the usual 40 characters would cut.
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def classify_target(value, option="targets"):
