@@ -288,7 +288,8 @@ def plan_delete(job_id, job, force=False, wait=False, current_settings=None):
     if status == "DELETION_IN_PROGRESS":
         return JobPlan(job_id, wait_for_deletion=wait, message="job {0!r} is already being deleted".format(job_id))
     if status in RUNNING_STATUSES and not force:
-        return JobPlan(job_id, error="force: job {0!r} is {1}: set force=true to delete it; devices whose execution is in progress "
-                                    "can then no longer report their status".format(job_id, status))
+        error = ("force: job {0!r} is {1}: set force=true to delete it; devices whose execution is in progress "
+                 "can then no longer report their status".format(job_id, status))
+        return JobPlan(job_id, error=error)
     before = current_settings if current_settings is not None else dict(status=status)
     return JobPlan(job_id, delete=dict(jobId=job_id, force=bool(force)), wait_for_deletion=wait, diff=_diff(before, {}))

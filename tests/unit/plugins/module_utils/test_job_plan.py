@@ -83,8 +83,10 @@ def job(**changes):
     return described
 
 
-def plan(options=None, described=JOB, aws_document=DOCUMENT_TEXT, aws_tags=TAGS, source=None, arns=None, **changes):
+def plan(options=None, described="JOB", aws_document=DOCUMENT_TEXT, aws_tags="TAGS", source=None, arns=None, **changes):
     """plan_present for OPTIONS with ``changes`` (None unsets an option) against ``described``."""
+    described = job() if described == "JOB" else described
+    aws_tags = list(TAGS) if aws_tags == "TAGS" else aws_tags
     given = dict(OPTIONS if options is None else options, **changes)
     params = job_params(**dict((key, value) for key, value in given.items() if value is not None))
     return plan_present(params, given["targets"] if arns is None else arns, described, aws_document, aws_tags, source, now=NOW)

@@ -238,8 +238,8 @@ def test_create_request_keeps_template_parameters_verbatim_and_leaves_out_unset_
 
 
 def test_update_request_names_the_updatejob_members():
-    request = update_job_request("fw", dict(description="d", in_progress_timeout_minutes=5, rollout=dict(maximum_per_minute=9,
-                                                                                                          exponential_rate=None)))
+    changes = dict(description="d", in_progress_timeout_minutes=5, rollout=dict(maximum_per_minute=9, exponential_rate=None))
+    request = update_job_request("fw", changes)
     assert request == dict(jobId="fw", description="d", timeoutConfig=dict(inProgressTimeoutInMinutes=5),
                            jobExecutionsRolloutConfig=dict(maximumPerMinute=9))
 
