@@ -280,7 +280,7 @@ def plan_cancel(job_id, job, reason_code=None, comment=None, force=False):
     return JobPlan(job_id, cancel=request, diff=_diff(dict(status=status), dict(status="CANCELED")))
 
 
-def plan_delete(job_id, job, force=False, wait=False, current_settings=None):
+def plan_delete(job_id, job, force=False, wait=False):
     """The plan for state=absent; ``job`` is DescribeJob's job or None."""
     status = _status(job)
     if job is None:
@@ -291,5 +291,4 @@ def plan_delete(job_id, job, force=False, wait=False, current_settings=None):
         error = ("force: job {0!r} is {1}: set force=true to delete it; devices whose execution is in progress "
                  "can then no longer report their status".format(job_id, status))
         return JobPlan(job_id, error=error)
-    before = current_settings if current_settings is not None else dict(status=status)
-    return JobPlan(job_id, delete=dict(jobId=job_id, force=bool(force)), wait_for_deletion=wait, diff=_diff(before, {}))
+    return JobPlan(job_id, delete=dict(jobId=job_id, force=bool(force)), wait_for_deletion=wait, diff=_diff(dict(status=status), {}))
