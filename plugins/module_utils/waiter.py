@@ -42,7 +42,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution_summary,
     shape_job,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
     TERMINAL_STATUSES,

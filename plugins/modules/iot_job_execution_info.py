@@ -162,7 +162,7 @@ job_executions:
 from ansible_collections.iotops.aws.plugins.module_utils.client import aws_errors
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import find_job_executions
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
-from ansible_collections.iotops.aws.plugins.module_utils.validation import JOB_EXECUTION_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
 
 
 def describe_target(params):
