@@ -76,7 +76,7 @@ def run_module(spec, report):
 def run_naive(spec, report):
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from ansible_collections.iotops.aws.plugins.module_utils.client import iot_client
+    from ansible_collections.iotops.aws.plugins.module_utils.connection import iot_client
 
     # The collection's client: DEFAULT_BOTOCORE_CONFIG's retries and
     # timeouts, and the same retry bounds.

@@ -29,14 +29,9 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC,
-    HAS_BOTO3,
-    ConnectionSettingsError,
-    RetryBounds,
-    iot_client,
-    secrets_in,
-)
+from ansible_collections.iotops.aws.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, HAS_BOTO3, iot_client
+from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError, secrets_in
+from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import progress_line
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import (

@@ -150,15 +150,9 @@ from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
-    CONNECTION_OPTIONS,
-    HAS_BOTO3,
-    aws_errors,
-    describe_error,
-    iot_client,
-    secrets_in,
-)
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import describe_job_execution
+from ansible_collections.iotops.aws.plugins.module_utils.connection import CONNECTION_OPTIONS, HAS_BOTO3, iot_client
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors, describe_error, secrets_in
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import describe_job_execution
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_execution
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks, check_thing_name
 

@@ -23,14 +23,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     RetryDeadlineReached,
     aws_errors,
     describe_error,
     is_fatal,
     is_unanswered,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import (
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     PAGE_SIZE,
     describe_job,
     describe_job_execution,

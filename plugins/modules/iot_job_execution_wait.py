@@ -188,7 +188,7 @@ msg:
   sample: "Job fw-2-4-1: 1 of 3 executions failed, over the limit (max_failures 0): sensor-0002 FAILED (reason=checksum mismatch)"
 """
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import RetryBounds
+from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import (

@@ -13,23 +13,24 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
+from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     DEFAULT_BOTOCORE_CONFIG,
-    MAX_UNANSWERED_ATTEMPTS,
+    botocore_config,
+    check_connection_settings,
+    iot_client,
+    token_for_key,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     ConnectionSettingsError,
-    RetryBounds,
     RetryDeadlineReached,
     UnexpectedResponse,
     aws_errors,
-    botocore_config,
-    token_for_key,
-    check_connection_settings,
     describe_error,
     error_code,
-    iot_client,
     is_fatal,
     redact,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.retries import MAX_UNANSWERED_ATTEMPTS, RetryBounds
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLETOKEN"

@@ -5,11 +5,8 @@ from __future__ import annotations
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC,
-    ConnectionSettingsError,
-    iot_client,
-)
+from ansible_collections.iotops.aws.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, iot_client
+from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError
 
 ENVIRONMENT = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN",
                "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_URL")
