@@ -48,8 +48,14 @@ class RetryDeadlineReached(Exception):
     """A retry was due after the caller's deadline, so it was not sent.
 
     The message starts with the failure that called for the retry: "retry
-    not sent" alone hides an endpoint that never answers.
+    not sent" alone hides an endpoint that never answers.  ``cause`` is
+    that failure's botocore error, or its parsed answer's ``Error`` and
+    ``ResponseMetadata``, for the structured fields.
     """
+
+    def __init__(self, msg, cause=None):
+        super().__init__(msg)
+        self.cause = cause
 
 
 class UnexpectedResponse(Exception):
@@ -129,6 +135,9 @@ def describe_error(exc, action, secrets=()):
         text = "{0}: {1}".format(action, exc)
     else:
         text = "{0}: {1}: {2}".format(action, code, exc)
+        request_id = error_fields(exc).get("response_metadata", {}).get("request_id")
+        if request_id:  # of the answer behind a held-back retry
+            text += " (request id {0})".format(request_id)
     return redact(text, secrets)
 
 
@@ -137,18 +146,28 @@ def error_fields(exc, secrets=()):
 
     ``error.code`` is the AWS error code (or the botocore class name when
     nothing answered); playbooks match on it in ``failed_when`` or ``rescue``.
+    A retry held back by the deadline reports the failure that called for it.
     """
+    if isinstance(exc, RetryDeadlineReached) and isinstance(exc.cause, dict):
+        return _answer_fields(exc.cause, secrets)
+    if isinstance(exc, RetryDeadlineReached) and exc.cause is not None:
+        return error_fields(exc.cause, secrets)
     if _is_client_error(exc):
-        error = exc.response.get("Error", {})
-        meta = exc.response.get("ResponseMetadata", {})
-        kept = dict((key, meta[key]) for key in RESPONSE_METADATA_KEYS if meta.get(key) is not None)
-        if _request_id(meta):
-            kept["RequestId"] = _request_id(meta)
-        return dict(
-            error=dict(code=error_code(exc), message=redact(error.get("Message") or "", secrets)),
-            response_metadata=camel_dict_to_snake_dict(kept),
-        )
+        return _answer_fields(exc.response, secrets)
     return dict(error=dict(code=error_code(exc), message=redact(exc, secrets)))
+
+
+def _answer_fields(response, secrets):
+    """From a parsed error answer: its ``Error`` and ``ResponseMetadata``."""
+    error = response.get("Error", {})
+    meta = response.get("ResponseMetadata", {})
+    kept = dict((key, meta[key]) for key in RESPONSE_METADATA_KEYS if meta.get(key) is not None)
+    if _request_id(meta):
+        kept["RequestId"] = _request_id(meta)
+    return dict(
+        error=dict(code=error.get("Code") or "ClientError", message=redact(error.get("Message") or "", secrets)),
+        response_metadata=camel_dict_to_snake_dict(kept),
+    )
 
 
 def failure(exc, action, secrets=()):

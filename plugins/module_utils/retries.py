@@ -30,6 +30,7 @@ class RetryBounds:
         self.max_unanswered = max_unanswered
         self.not_after = None
         self.last_failure = None
+        self.last_cause = None  # the botocore error or parsed error answer behind last_failure
         self._clock = clock
 
     def attach(self, client):
@@ -38,7 +39,10 @@ class RetryBounds:
         events.register("before-send.iot", self.on_before_send)
 
     def on_needs_retry(self, caught_exception=None, request_dict=None, response=None, **kwargs):
-        self.last_failure = _failure_text(caught_exception, response) or self.last_failure
+        text = _failure_text(caught_exception, response)
+        if text:
+            self.last_failure = text
+            self.last_cause = caught_exception if caught_exception is not None else response[1]
         if caught_exception is None or not is_unanswered(caught_exception) or request_dict is None:
             return None
         context = request_dict.setdefault("context", {})
@@ -54,7 +58,7 @@ class RetryBounds:
         attempt = _attempt_number(request)
         if attempt > 1:
             raise RetryDeadlineReached("{0} (retry {1} not sent: it was due after the deadline)".format(
-                self.last_failure or "the previous attempt failed", attempt))
+                self.last_failure or "the previous attempt failed", attempt), self.last_cause)
         return None
 
 

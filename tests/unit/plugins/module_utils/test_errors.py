@@ -7,6 +7,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     ConnectionSettingsError,
+    RetryDeadlineReached,
     error_fields,
     failure,
 )
@@ -52,3 +53,13 @@ def test_secrets_are_redacted_from_every_field():
     assert result["msg"] == ("Failed to describe job fw: InvalidSignatureException: signature of ******** is wrong "
                              "(request id req-1)")
     assert result["error"]["message"] == "signature of ******** is wrong"
+
+
+def test_a_retry_held_back_reports_the_failure_that_called_for_it():
+    throttled = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+                 "ResponseMetadata": {"RequestId": "req-9", "HTTPStatusCode": 400}}
+    held = RetryDeadlineReached("ThrottlingException: Rate exceeded (retry 2 not sent)", throttled)
+    assert error_fields(held) == {"error": {"code": "ThrottlingException", "message": "Rate exceeded"},
+                                  "response_metadata": {"request_id": "req-9", "http_status_code": 400}}
+    unanswered = RetryDeadlineReached("retry not sent", EndpointConnectionError(endpoint_url="http://127.0.0.1:9"))
+    assert error_fields(unanswered)["error"]["code"] == "EndpointConnectionError"
