@@ -84,6 +84,7 @@ DEFAULT_BOTOCORE_CONFIG = dict(
     read_timeout=10,
 )
 
+
 def check_connection_settings(settings):
     """Refuse combinations of credentials that boto3 would silently resolve."""
     keys = [name for name in ("access_key", "secret_key", "session_token") if settings.get(name)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import socket
-import time
 
 import pytest
 import yaml

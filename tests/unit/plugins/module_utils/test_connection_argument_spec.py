@@ -76,7 +76,7 @@ def test_region_from_the_environment(aws_environment, variables, region):
 
 def test_endpoint_url_from_aws_url(aws_environment):
     aws_environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_REGION="us-east-1",
-                AWS_URL=DUMMY_ENDPOINT)
+                    AWS_URL=DUMMY_ENDPOINT)
     assert iot_client(validated().validated_parameters).meta.endpoint_url == DUMMY_ENDPOINT
 
 

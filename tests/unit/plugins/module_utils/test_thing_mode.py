@@ -160,7 +160,11 @@ def test_a_failure_with_retries_left_is_not_final():
 
 def test_reads_answer_not_found_with_none_or_nothing():
     client = PagingClient([])
-    client.describe_job = lambda jobId: (_ for _ in ()).throw(not_found("DescribeJob"))
+
+    def missing(jobId):
+        raise not_found("DescribeJob")
+
+    client.describe_job = missing
     assert describe_job(client, "fw") is None
     assert list(find_job_executions(client, job_id="fw", thing_name="dev-1")) == []
 
