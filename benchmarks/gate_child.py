@@ -40,33 +40,29 @@ def memory_kib():
 def run_module(spec, report):
     from ansible.module_utils.testing import patch_module_args
 
-    from ansible_collections.iotops.aws.plugins.module_utils import waiter
+    from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitObserver
     from ansible_collections.iotops.aws.plugins.modules import iot_job_execution_wait
 
     rounds, end_phase = report["rounds"], report["end_phase"]
-    poll, result = waiter.Waiter._poll, waiter.Waiter._result
 
-    # Observation only: timestamp each round and the end phase around the
-    # unchanged methods, so the parent can attribute the endpoint's request
-    # log to them.
-    def timed_poll(self):
-        started = time.time()
-        try:
-            return poll(self)
-        finally:
-            rounds.append([started, time.time()])
+    class Timestamps(WaitObserver):
+        """Marks each round and the end phase, so the parent can attribute
+        the endpoint's request log to them."""
 
-    def timed_result(self, *args, **kwargs):
-        end_phase.append(time.time())
-        return result(self, *args, **kwargs)
+        def round_started(self):
+            self.started = time.time()
 
-    waiter.Waiter._poll = timed_poll
-    waiter.Waiter._result = timed_result
+        def round_ended(self):
+            rounds.append([self.started, time.time()])
+
+        def reporting_started(self):
+            end_phase.append(time.time())
+
     report["started_at"] = time.time()
     # Popped, so only the module's own copy of the arguments stays alive.
     with patch_module_args(spec.pop("module_args")):
         try:
-            iot_job_execution_wait.main()
+            iot_job_execution_wait.main(observer=Timestamps())
         except SystemExit as exc:
             report["exit_code"] = exc.code
     sys.stdout.flush()
@@ -76,7 +72,7 @@ def run_module(spec, report):
 def run_naive(spec, report):
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from ansible_collections.iotops.aws.plugins.module_utils.client import iot_client
+    from ansible_collections.iotops.aws.plugins.module_utils.connection import iot_client
 
     # The collection's client: DEFAULT_BOTOCORE_CONFIG's retries and
     # timeouts, and the same retry bounds.

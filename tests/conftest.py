@@ -18,7 +18,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
-from collection_path import collections_root  # noqa: E402
+from harness import collections_root, local_aws_env  # noqa: E402
 from local_endpoint import LocalEndpoint  # noqa: E402
 
 # Credentials only the local endpoint ever sees.  Tests assert that none of
@@ -69,29 +69,15 @@ class PlaybookRun:
 
 
 def base_env(endpoint_url: str | None = None, **extra) -> dict:
-    env = {
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "LANG": "C.UTF-8",
-        "ANSIBLE_COLLECTIONS_PATH": str(collections_root()),
+    ansible = {
         "ANSIBLE_CALLBACK_PLUGINS": str(TESTS / "integration" / "callback_plugins"),
         "ANSIBLE_CALLBACKS_ENABLED": "record_results",
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_LOCALHOST_WARNING": "0",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_REGION": "us-east-1",
-        # Never read this machine's AWS files or ask for instance metadata.
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
     }
-    if endpoint_url:
-        env["AWS_URL"] = endpoint_url
-    env.update(extra)
-    return {key: value for key, value in env.items() if value is not None}
+    return local_aws_env(endpoint_url, ACCESS_KEY, SECRET_KEY, **dict(ansible, **extra))
 
 
 def write_playbook(directory: Path, tasks: list, check: bool = False, name: str = "playbook.yml", **play) -> Path:
@@ -154,3 +140,17 @@ def create_job_task(endpoint, **spec) -> dict:
             "status_code": 201,
         },
     }
+
+
+def advance_until(iot, condition, timeout=10.0):
+    """Let the simulated fleet's time pass until ``condition()`` holds.
+
+    For a finished job, ``iot.fleet.settle(job_id)`` does the same.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        iot.fleet.advance()
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError("the simulated fleet did not settle within {0} s".format(timeout))

@@ -21,30 +21,15 @@ gate's logic in module_utils.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC,
-    HAS_BOTO3,
-    ConnectionSettingsError,
-    RetryBounds,
-    iot_client,
-    secrets_in,
-)
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import progress_line
-from ansible_collections.iotops.aws.plugins.module_utils.wait_options import (
-    WAIT_ARGUMENT_SPEC,
-    WAIT_MUTUALLY_EXCLUSIVE,
-    build_wait_request,
-)
-from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter
+from ansible_collections.iotops.aws.plugins.module_utils.wait_options import WAIT_ARGUMENT_SPEC, WAIT_MUTUALLY_EXCLUSIVE
+from ansible_collections.iotops.aws.plugins.module_utils.wait_runner import run_wait
+from ansible_collections.iotops.aws.plugins.plugin_utils.controller import HAS_BOTO3, TaskArgumentsError, validate_task_args
 
 display = Display()
 
@@ -101,27 +86,9 @@ class ActionModule(ActionBase):
         environment = {}
         self._compute_environment_string(environment)
         with _environ(environment):
-            # Plain JSON values, as a module receives them: ansible-core's
-            # type errors would otherwise name its internal string class.
-            args = json.loads(json.dumps(self._task.args))
-            validation = ArgumentSpecValidator(
-                dict(CONNECTION_ARGUMENT_SPEC, **WAIT_ARGUMENT_SPEC), mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE,
-            ).validate(args)
-            if validation.error_messages:
-                msg = validation.errors.msg
-                if isinstance(validation.errors[0], UnsupportedError):
-                    msg = "Unsupported parameters for ({0}) module: {1}".format(self._task.action, msg)
-                return dict(failed=True, changed=False, msg=msg)
-            params = validation.validated_parameters
-            secrets = secrets_in(params)
             try:
-                apply_option_checks(params, WAIT_ARGUMENT_SPEC)
-                request = build_wait_request(params, self._play_context.check_mode)
-                retry_bounds = RetryBounds()
-                client = iot_client(params, retry_bounds)
-            except (InvalidOption, ConnectionSettingsError) as exc:
+                params = validate_task_args(self._task.action, WAIT_ARGUMENT_SPEC, self._task.args,
+                                            mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE)
+            except TaskArgumentsError as exc:
                 return dict(failed=True, changed=False, msg=str(exc))
-            try:
-                return Waiter(client, request, retry_bounds, on_poll=ProgressPrinter(), secrets=secrets).run()
-            except WaitAborted as exc:
-                return dict(failed=True, changed=False, msg=str(exc))
+            return run_wait(params, self._play_context.check_mode, on_poll=ProgressPrinter())

@@ -150,17 +150,11 @@ from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
-    CONNECTION_OPTIONS,
-    HAS_BOTO3,
-    aws_errors,
-    describe_error,
-    iot_client,
-    secrets_in,
-)
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import describe_job_execution
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import describe_job_execution
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_execution
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks, check_thing_name
+from ansible_collections.iotops.aws.plugins.plugin_utils.controller import HAS_BOTO3, ControllerAws, missing_boto3
 
 display = Display()
 
@@ -168,7 +162,7 @@ display = Display()
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_BOTO3:
-            raise AnsibleLookupError("iotops.aws.iot_job_execution needs the boto3 and botocore Python libraries on the controller")
+            raise AnsibleLookupError(missing_boto3("iotops.aws.iot_job_execution"))
         try:
             things = self._checked_options(terms, variables, kwargs)
         except (AnsibleOptionsError, InvalidOption) as exc:
@@ -178,12 +172,12 @@ class LookupModule(LookupBase):
         if not things:
             return []
         job_id, execution_number = self.get_option("job_id"), self.get_option("execution_number")
-        settings = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
+        aws = ControllerAws.from_options(self.get_option)
 
         items = []
         action = "Failed to create the AWS IoT client"
         try:
-            client = iot_client(settings)
+            client = aws.client()
             for thing in things:
                 action = "Failed to describe the execution of job {0} on thing {1}".format(job_id, thing)
                 execution = describe_job_execution(client, job_id, thing, execution_number)
@@ -192,7 +186,7 @@ class LookupModule(LookupBase):
                 else:
                     items.append(shape_execution(execution))
         except aws_errors() as exc:
-            raise AnsibleLookupError(describe_error(exc, action, secrets_in(settings))) from None
+            raise AnsibleLookupError(aws.error_text(exc, action)) from None
         return items
 
     def _checked_options(self, terms, variables, kwargs):

@@ -2,19 +2,18 @@
 # Copyright: iotops.aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""AnsibleModule with the collection's connection options and input checks."""
+"""The base of every module of the collection."""
 
 from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
+from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     CONNECTION_ARGUMENT_SPEC,
     HAS_BOTO3,
-    describe_error,
     iot_client,
-    secrets_in,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError, failure, secrets_in
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 
 
@@ -34,14 +33,27 @@ class IotJobsModule(AnsibleModule):
             self.fail_json(msg=str(exc))
 
     def client(self, retry_bounds=None):
+        """The boto3 IoT client; bad connection options fail the task, naming the option."""
         try:
             return iot_client(self.params, retry_bounds)
-        except ValueError as exc:
+        except ConnectionSettingsError as exc:
             self.fail_json(msg=str(exc))
 
     @property
     def secrets(self):
         return secrets_in(self.params)
 
-    def fail_aws(self, exc, action, **result):
-        self.fail_json(msg=describe_error(exc, action, self.secrets), **result)
+    def fail_json_aws(self, exc, msg, **result):
+        """Fail with ``msg`` made one line with the AWS error code and request id,
+        plus ``error`` and ``response_metadata`` as amazon.aws's modules return them."""
+        fields = failure(exc, msg, self.secrets)
+        fields.pop("failed")
+        fields.update(result)
+        self.fail_json(**fields)
+
+    def exit_with(self, result):
+        """Exit with a result dict from shared code, failing when it says so."""
+        result = dict(result)
+        if result.pop("failed", False):
+            self.fail_json(**result)
+        self.exit_json(**result)

@@ -15,7 +15,8 @@ import datetime
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import JOB_EXECUTION_STATUSES, thing_name_from_arn
+from ansible_collections.iotops.aws.plugins.module_utils.validation import thing_name_from_arn
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
 
 # Keys every job execution item has, whichever call produced it.
 EXECUTION_KEYS = ("job_id", "thing_name", "thing_arn", "status", "queued_at", "started_at", "last_updated_at", "execution_number")

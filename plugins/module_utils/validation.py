@@ -13,12 +13,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-JOB_EXECUTION_STATUSES = ("QUEUED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
-PENDING_STATUSES = frozenset(("QUEUED", "IN_PROGRESS"))
-TERMINAL_STATUSES = frozenset(JOB_EXECUTION_STATUSES) - PENDING_STATUSES
-# The failure types a job's jobExecutionsRetryConfig can retry.
-RETRYABLE_STATUSES = frozenset(("FAILED", "TIMED_OUT"))
-
 _JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
 _THING_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:thing/(?P<name>[^/]+)")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import COUNT_KEY_OF_STATUS
-from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
     TERMINAL_STATUSES,

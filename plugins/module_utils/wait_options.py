@@ -6,11 +6,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import (
-    JOB_EXECUTION_STATUSES,
-    TERMINAL_STATUSES,
-    InvalidOption,
-)
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES, TERMINAL_STATUSES
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import DEFAULT_FAIL_ON, GatePolicy
 from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitRequest
 

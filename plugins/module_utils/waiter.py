@@ -23,14 +23,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     RetryDeadlineReached,
     aws_errors,
     describe_error,
+    error_fields,
     is_fatal,
     is_unanswered,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import (
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     PAGE_SIZE,
     describe_job,
     describe_job_execution,
@@ -42,7 +43,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution_summary,
     shape_job,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
     TERMINAL_STATUSES,
@@ -85,7 +86,28 @@ class WaitRequest:
 
 
 class WaitAborted(Exception):
-    """The wait cannot go on: the job is missing, or AWS refused a call."""
+    """The wait cannot go on: the job is missing, or AWS refused a call.
+
+    ``fields`` holds the refusal's ``error`` and ``response_metadata``.
+    """
+
+    def __init__(self, msg, fields=None):
+        super().__init__(msg)
+        self.fields = fields or {}
+
+
+class WaitObserver:
+    """Hooks around the wait's phases, for code that measures it (the
+    benchmark); each does nothing here.  ``on_poll`` is for progress."""
+
+    def round_started(self):
+        pass
+
+    def round_ended(self):
+        pass
+
+    def reporting_started(self):
+        pass
 
 
 class ParentWatch:
@@ -104,15 +126,201 @@ class ParentWatch:
         return os.getppid() != self._parent
 
 
+def observe(summary, job):
+    """An Observed from a list summary, stamped with the job's state now."""
+    execution = summary.get("jobExecutionSummary") or {}
+    return Observed(execution.get("status"), execution.get("retryAttempt"), job.over)
+
+
+class FleetPoller:
+    """Fleet mode: the job's counts answer; executions are listed only to
+    tell exhausted retries apart, and for the report."""
+
+    expected = None  # the job's own total, which grows with the rollout
+
+    def __init__(self, client, request):
+        self.client = client
+        self.request = request
+        self.report_gap = None  # a message: why the report lacks executions it should list
+
+    def poll(self, job):
+        verdict = decide_fleet(job, self.request.policy)
+        if verdict.state == NEEDS_RETRY_DETAILS:
+            verdict = decide_fleet(job, self.request.policy, self._exhausted_retries(job))
+        return verdict
+
+    def _exhausted_retries(self, job):
+        """Per retryable status, how many executions have no retry left."""
+        exhausted = {}
+        for status in RETRYABLE_STATUSES:
+            if not job.counts.get(status):
+                continue
+            exhausted[status] = sum(
+                1 for summary in job_execution_summaries(self.client, self.request.job_id, status)
+                if not job.may_retry(status, observe(summary, job).retry_attempt)
+            )
+        return exhausted
+
+    def final_verdict(self, job, verdict):
+        return verdict
+
+    def final_executions(self, job, read_again, secrets=()):
+        """Only what did not succeed; a fleet can be 100,000 strong."""
+        executions = []
+        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+            if job.counts.get(status):
+                try:
+                    executions.extend(read_again(self._executions_in, status))
+                except aws_errors() as exc:
+                    # The verdict stands, but the list is short: say so.
+                    self.report_gap = describe_error(exc, "could not list the {0} executions".format(status), secrets)
+                    break
+        return executions
+
+    def _executions_in(self, status):
+        return [shape_execution_summary(summary, job_id=self.request.job_id)
+                for summary in job_execution_summaries(self.client, self.request.job_id, status)]
+
+
+class ThingPoller:
+    """Thing mode: the latest status of each named thing's execution, read
+    by listing the job's executions or describing the unfinished things,
+    whichever costs fewer calls."""
+
+    report_gap = None
+
+    def __init__(self, client, request, clock):
+        self.client = client
+        self.request = request
+        self.clock = clock
+        self.pinned = request.execution_number is not None
+        self.verdict = None
+        self.observed = {}  # thing -> Observed, as last read
+        self.items = {}     # thing -> shaped execution, as last read
+        self._next_describe = 0  # where the next round's describes start
+        # The job's execution count when a full listing found only named
+        # things, and whether rounds since then read the counts only.
+        self._total_when_listed = None
+        self.counts_only = False
+
+    @property
+    def expected(self):
+        return len(self.request.thing_names)
+
+    def poll(self, job):
+        self.verdict = self._poll(job)
+        return self.verdict
+
+    def _poll(self, job):
+        things = self.request.thing_names
+        if not self.pinned and self._counts_show_only_work_in_progress(job):
+            self.counts_only = True
+            fresh = dict((status, n) for status, n in job.counts.items() if n)
+            return dataclasses.replace(self.verdict, counts=fresh)
+        self.counts_only = False
+        unfinished = [t for t in things if t not in self.observed or not is_final(job, self.observed[t], self.pinned)]
+        budget = math.ceil(len(things) / PAGE_SIZE) + 1  # calls left after DescribeJob
+        list_cost = max(1, math.ceil(sum(job.counts.values()) / PAGE_SIZE))
+        if unfinished and not self.pinned and list_cost <= min(len(unfinished), budget):
+            self._list_job_executions(job, set(things))
+        else:
+            self._describe_each(job, unfinished, budget)
+        return decide_things(job, things, self.observed, self.request.policy, self.pinned)
+
+    def _counts_show_only_work_in_progress(self, job):
+        """True when the job's counts alone prove the verdict is still
+        "waiting": since a full listing, the job's executions have been the
+        named things' and no others, some are unfinished, and not enough
+        are in a fail_on status to cross the limit."""
+        counts = job.counts
+        if self._total_when_listed is None or job.rollout_pending or sum(counts.values()) != self._total_when_listed:
+            return False
+        pending = sum(counts.get(status, 0) for status in PENDING_STATUSES)
+        possible_failures = sum(counts.get(status, 0) for status in self.request.policy.fail_on)
+        return pending > 0 and not self.request.policy.exceeded(possible_failures, len(self.request.thing_names))
+
+    def _list_job_executions(self, job, wanted, stop_at=None):
+        """Read every execution of the job, keeping the named things'.
+
+        Stops early, keeping what it read, once the clock passes ``stop_at``.
+        """
+        total = others = 0
+        self._total_when_listed = None
+        for summary in job_execution_summaries(self.client, self.request.job_id):
+            if stop_at is not None and self.clock() > stop_at:
+                return
+            total += 1
+            item = shape_execution_summary(summary, job_id=self.request.job_id)
+            if item["thing_name"] in wanted:
+                self.observed[item["thing_name"]] = observe(summary, job)
+                self.items[item["thing_name"]] = item
+            else:
+                others += 1
+        self._total_when_listed = None if others else total
+
+    def _describe_each(self, job, things, budget):
+        """Describe unfinished things, rotating through them when a round
+        cannot afford them all."""
+        if not things:
+            return
+        start = self._next_describe % len(things)
+        calls = 0
+        for thing in things[start:] + things[:start]:
+            if calls >= budget:
+                break
+            calls += self._describe_one(job, thing, may_list=calls + 2 <= budget)
+            self._next_describe += 1
+
+    def _describe_one(self, job, thing, may_list):
+        execution = describe_job_execution(self.client, self.request.job_id, thing, self.request.execution_number)
+        if execution is None:
+            self.observed.pop(thing, None)
+            return 1
+        item = shape_execution(execution)
+        observed = Observed(item["status"], None, job.over)
+        calls = 1
+        if may_list and not self.pinned and job.may_retry(item["status"]):
+            # DescribeJobExecution omits retryAttempt; the thing's list has it.
+            # Without it the failure stays pending, and a later round asks.
+            calls += 1
+            for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
+                observed = observe(summary, job)
+                latest = shape_execution_summary(summary, thing_name=thing, thing_arn=item["thing_arn"])
+                if latest["execution_number"] == item["execution_number"]:
+                    item["retry_attempt"] = latest["retry_attempt"]
+                else:
+                    item = latest  # a retry began between the two calls
+        self.observed[thing] = observed
+        self.items[thing] = item
+        return calls
+
+    def final_verdict(self, job, verdict):
+        """Rounds that read counts only left the per-thing statuses as last
+        listed; read them again for the report, within a bounded time."""
+        if not self.counts_only:
+            return verdict
+        things = self.request.thing_names
+        try:
+            self._list_job_executions(job, set(things), stop_at=self.clock() + REFRESH_AFTER_TIMEOUT)
+        except aws_errors():
+            return verdict  # the report keeps the statuses as last listed
+        return decide_things(job, things, self.observed, self.request.policy)
+
+    def final_executions(self, job, read_again, secrets=()):
+        return [self.items[t] for t in self.request.thing_names if t in self.items]
+
+
 class Waiter:
     """Polls until the decision is final or the deadline passes.
 
     ``on_poll(progress)`` is called after every successful round, with the
-    job id, status counts, elapsed and remaining seconds.
+    job id, status counts, elapsed and remaining seconds, and the expected
+    number of executions (None in fleet mode).
     """
 
     def __init__(self, client, request, retry_bounds=None, clock=time.monotonic, sleep=time.sleep,
-                 on_poll: Optional[Callable] = None, secrets=(), orphaned: Optional[Callable] = None):
+                 on_poll: Optional[Callable] = None, secrets=(), orphaned: Optional[Callable] = None,
+                 observer: Optional[WaitObserver] = None):
         self.client = client
         self.request = request
         self.retry_bounds = retry_bounds
@@ -121,19 +329,15 @@ class Waiter:
         self.on_poll = on_poll
         self.secrets = secrets
         self.orphaned = orphaned or ParentWatch()
+        self.observer = observer or WaitObserver()
+        if request.thing_names is None:
+            self.poller = FleetPoller(client, request)
+        else:
+            self.poller = ThingPoller(client, request, clock)
         self.job = None
         self.verdict = None
         self.polls = 0
         self.timeline = []
-        self.unread = None  # why the report lacks executions it should list
-        # Thing mode: the latest observation and shaped item per thing.
-        self.seen = {}
-        self.items = {}
-        self._rotation = 0
-        # Thing mode: the job's execution count when a full listing found
-        # only named things, and whether rounds since then read counts only.
-        self._listed_total = None
-        self._stale = False
 
     # -- the loop -------------------------------------------------------
     def run(self):
@@ -145,29 +349,34 @@ class Waiter:
             self.retry_bounds.not_after = deadline
         if request.delay:
             self._pause(min(request.delay, request.timeout))
-        last_error = None
+        last_failure = None
         while True:
             self.polls += 1
+            self.observer.round_started()
             try:
                 self.verdict = self._poll()
-                last_error = None
+                last_failure = None
             except WaitAborted:
                 raise
             except aws_errors() as exc:
                 if is_fatal(exc):
-                    raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(request.job_id), self.secrets))
+                    raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(request.job_id), self.secrets),
+                                      error_fields(exc, self.secrets))
                 # Throttled or transient even after botocore's retries: the
                 # next round tries again; never read as a device failure.
-                last_error = describe_error(exc, "the last poll failed", self.secrets)
+                last_failure = exc
             else:
                 self._record(started, deadline)
+            finally:
+                self.observer.round_ended()
             if request.check_mode or (self.verdict is not None and self.verdict.state != WAITING):
                 break
             remaining = deadline - self.clock()
             if remaining <= 0:
                 break
             self._pause(min(request.sleep, remaining))
-        return self._result(started, last_error)
+        self.observer.reporting_started()
+        return self._result(started, last_failure)
 
     def _pause(self, seconds):
         """Sleep, a second at a time, while someone is still waiting on us."""
@@ -187,136 +396,21 @@ class Waiter:
         self.timeline.append({"at": round(now - started, 1), "counts": counts})
         if self.on_poll is not None:
             self.on_poll(dict(job_id=self.request.job_id, counts=counts, elapsed=now - started,
-                              remaining=max(0.0, deadline - now), expected=self._expected()))
+                              remaining=max(0.0, deadline - now), expected=self.poller.expected))
 
-    def _expected(self):
-        if self.request.thing_names is not None:
-            return len(self.request.thing_names)
-        return None
-
-    # -- one round --------------------------------------------------------
     def _poll(self):
+        """One round: DescribeJob, then whatever the mode's poller needs."""
         job = describe_job(self.client, self.request.job_id)
         if job is None:
             raise WaitAborted("Job {0} does not exist".format(self.request.job_id))
         self.job = JobSnapshot.from_job(shape_job(job))
-        if self.request.thing_names is None:
-            return self._poll_fleet()
-        return self._poll_things()
-
-    def _poll_fleet(self):
-        verdict = decide_fleet(self.job, self.request.policy)
-        if verdict.state == NEEDS_RETRY_DETAILS:
-            verdict = decide_fleet(self.job, self.request.policy, self._exhausted_retries())
-        return verdict
-
-    def _exhausted_retries(self):
-        """Per retryable status, how many executions have no retry left."""
-        exhausted = {}
-        for status in RETRYABLE_STATUSES:
-            if not self.job.counts.get(status):
-                continue
-            exhausted[status] = sum(
-                1 for summary in job_execution_summaries(self.client, self.request.job_id, status)
-                if not self.job.may_retry(status, self._observe(summary).retry_attempt)
-            )
-        return exhausted
-
-    def _poll_things(self):
-        request = self.request
-        things = request.thing_names
-        pinned = request.execution_number is not None
-        if not pinned and self._counts_show_only_work_in_progress():
-            self._stale = True
-            fresh = dict((status, n) for status, n in self.job.counts.items() if n)
-            return dataclasses.replace(self.verdict, counts=fresh)
-        self._stale = False
-        unfinished = [t for t in things if t not in self.seen or not is_final(self.job, self.seen[t], pinned)]
-        budget = math.ceil(len(things) / PAGE_SIZE) + 1  # calls left after DescribeJob
-        list_cost = max(1, math.ceil(sum(self.job.counts.values()) / PAGE_SIZE))
-        if unfinished and not pinned and list_cost <= min(len(unfinished), budget):
-            self._list_job_executions(set(things))
-        else:
-            self._describe_each(unfinished, budget)
-        return decide_things(self.job, things, self.seen, request.policy, pinned)
-
-    def _counts_show_only_work_in_progress(self):
-        """True when the job's counts alone prove the verdict is still
-        "waiting": since a full listing, the job's executions have been the
-        named things' and no others, some are unfinished, and not enough
-        are in a fail_on status to cross the limit."""
-        counts = self.job.counts
-        if self._listed_total is None or self.job.rollout_pending or sum(counts.values()) != self._listed_total:
-            return False
-        pending = sum(counts.get(status, 0) for status in PENDING_STATUSES)
-        possible_failures = sum(counts.get(status, 0) for status in self.request.policy.fail_on)
-        return pending > 0 and not self.request.policy.exceeded(possible_failures, len(self.request.thing_names))
-
-    def _observe(self, summary):
-        """An Observed from a list summary, stamped with the job's state now."""
-        execution = summary.get("jobExecutionSummary") or {}
-        return Observed(execution.get("status"), execution.get("retryAttempt"), self.job.over)
-
-    def _list_job_executions(self, wanted, stop_at=None):
-        """Read every execution of the job, keeping the named things'.
-
-        Stops early, keeping what it read, once the clock passes ``stop_at``.
-        """
-        total = others = 0
-        self._listed_total = None
-        for summary in job_execution_summaries(self.client, self.request.job_id):
-            if stop_at is not None and self.clock() > stop_at:
-                return
-            total += 1
-            item = shape_execution_summary(summary, job_id=self.request.job_id)
-            if item["thing_name"] in wanted:
-                self.seen[item["thing_name"]] = self._observe(summary)
-                self.items[item["thing_name"]] = item
-            else:
-                others += 1
-        self._listed_total = None if others else total
-
-    def _describe_each(self, things, budget):
-        """Describe unfinished things, rotating through them when a round
-        cannot afford them all."""
-        if not things:
-            return
-        start = self._rotation % len(things)
-        calls = 0
-        for thing in things[start:] + things[:start]:
-            if calls >= budget:
-                break
-            calls += self._describe_one(thing, may_list=calls + 2 <= budget)
-            self._rotation += 1
-
-    def _describe_one(self, thing, may_list):
-        execution = describe_job_execution(self.client, self.request.job_id, thing, self.request.execution_number)
-        if execution is None:
-            self.seen.pop(thing, None)
-            return 1
-        item = shape_execution(execution)
-        observed = Observed(item["status"], None, self.job.over)
-        calls = 1
-        if may_list and self.request.execution_number is None and self.job.may_retry(item["status"]):
-            # DescribeJobExecution omits retryAttempt; the thing's list has it.
-            # Without it the failure stays pending, and a later round asks.
-            calls += 1
-            for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
-                observed = self._observe(summary)
-                latest = shape_execution_summary(summary, thing_name=thing, thing_arn=item["thing_arn"])
-                if latest["execution_number"] == item["execution_number"]:
-                    item["retry_attempt"] = latest["retry_attempt"]
-                else:
-                    item = latest  # a retry began between the two calls
-        self.seen[thing] = observed
-        self.items[thing] = item
-        return calls
+        return self.poller.poll(self.job)
 
     # -- the result -------------------------------------------------------
-    def _result(self, started, last_error):
+    def _result(self, started, last_failure):
         request = self.request
-        if self._stale:
-            self._refresh_things()
+        if self.verdict is not None:
+            self.verdict = self.poller.final_verdict(self.job, self.verdict)
         verdict = self.verdict
         if verdict is None:
             state = WAITING if request.check_mode else TIMED_OUT
@@ -324,7 +418,7 @@ class Waiter:
             state = TIMED_OUT
         else:
             state = verdict.state
-        executions = self._final_executions() if verdict is not None else []
+        executions = self.poller.final_executions(self.job, self._read_after_verdict, self.secrets) if verdict is not None else []
         failed_items = [e for e in executions if e["status"] in request.policy.fail_on]
         self._add_details(failed_items)
         result = dict(
@@ -341,23 +435,17 @@ class Waiter:
         if state == FAILED:
             result.update(failed=True, msg=failure_message(request.job_id, verdict, request.policy, failed_items))
         elif state == TIMED_OUT:
+            last_error = None
+            if last_failure is not None:
+                last_error = describe_error(last_failure, "the last poll failed", self.secrets)
+                result.update(error_fields(last_failure, self.secrets))
             result.update(failed=True, msg=timeout_message(request.job_id, request.timeout, verdict, self.job, last_error))
         else:
             result["msg"] = "Job {0}: all {1} executions finished; {2} in a fail_on status (limit: {3})".format(
                 request.job_id, verdict.total, verdict.failures, request.policy.describe_limit())
-        if self.unread:
-            result["msg"] += "; " + self.unread
+        if self.poller.report_gap:
+            result["msg"] += "; " + self.poller.report_gap
         return result
-
-    def _refresh_things(self):
-        """Rounds that read counts only left the per-thing statuses as last
-        listed; read them again for the report, within a bounded time."""
-        things = self.request.thing_names
-        try:
-            self._list_job_executions(set(things), stop_at=self.clock() + REFRESH_AFTER_TIMEOUT)
-        except aws_errors():
-            return  # the report keeps the statuses as last listed
-        self.verdict = decide_things(self.job, things, self.seen, self.request.policy)
 
     def _read_after_verdict(self, read, *args):
         """``read(*args)``, tried again after an error another try may cure.
@@ -374,25 +462,6 @@ class Waiter:
                 if not tries_left or is_fatal(exc) or is_unanswered(exc) or isinstance(exc, RetryDeadlineReached):
                     raise
             self.sleep(PAUSE_BETWEEN_READS)
-
-    def _final_executions(self):
-        if self.request.thing_names is not None:
-            return [self.items[t] for t in self.request.thing_names if t in self.items]
-        # Fleet mode: only what did not succeed; a fleet can be 100,000 strong.
-        executions = []
-        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
-            if self.job.counts.get(status):
-                try:
-                    executions.extend(self._read_after_verdict(self._executions_in, status))
-                except aws_errors() as exc:
-                    # The verdict stands, but the list is short: say so.
-                    self.unread = describe_error(exc, "could not list the {0} executions".format(status), self.secrets)
-                    break
-        return executions
-
-    def _executions_in(self, status):
-        return [shape_execution_summary(summary, job_id=self.request.job_id)
-                for summary in job_execution_summaries(self.client, self.request.job_id, status)]
 
     def _add_details(self, failed_items):
         """Describe the first few failures so the message can say why."""

@@ -159,10 +159,10 @@ job_executions:
       sample: 0
 """
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import aws_errors
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import find_job_executions
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import find_job_executions
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
-from ansible_collections.iotops.aws.plugins.module_utils.validation import JOB_EXECUTION_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
 
 
 def describe_target(params):
@@ -195,7 +195,7 @@ def main():
             )
         )
     except aws_errors() as exc:
-        module.fail_aws(exc, "Failed to read job executions ({0})".format(describe_target(params)))
+        module.fail_json_aws(exc, msg="Failed to read job executions ({0})".format(describe_target(params)))
     module.exit_json(changed=False, job_executions=executions)
 
 

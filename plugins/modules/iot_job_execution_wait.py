@@ -188,36 +188,19 @@ msg:
   sample: "Job fw-2-4-1: 1 of 3 executions failed, over the limit (max_failures 0): sensor-0002 FAILED (reason=checksum mismatch)"
 """
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import RetryBounds
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
-from ansible_collections.iotops.aws.plugins.module_utils.wait_options import (
-    WAIT_ARGUMENT_SPEC,
-    WAIT_MUTUALLY_EXCLUSIVE,
-    build_wait_request,
-)
-from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter
+from ansible_collections.iotops.aws.plugins.module_utils.wait_options import WAIT_ARGUMENT_SPEC, WAIT_MUTUALLY_EXCLUSIVE
+from ansible_collections.iotops.aws.plugins.module_utils.wait_runner import run_wait
 
 
-def main():
+def main(observer=None):
+    """``observer``: a waiter.WaitObserver, for code that times the wait's phases."""
     module = IotJobsModule(
         argument_spec=WAIT_ARGUMENT_SPEC,
         mutually_exclusive=WAIT_MUTUALLY_EXCLUSIVE,
         supports_check_mode=True,
     )
-    try:
-        request = build_wait_request(module.params, module.check_mode)
-    except InvalidOption as exc:
-        module.fail_json(msg=str(exc))
-    retry_bounds = RetryBounds()
-    client = module.client(retry_bounds)
-    try:
-        result = Waiter(client, request, retry_bounds, secrets=module.secrets).run()
-    except WaitAborted as exc:
-        module.fail_json(msg=str(exc))
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    module.exit_with(run_wait(module.params, module.check_mode, observer=observer))
 
 
 if __name__ == "__main__":

@@ -237,10 +237,10 @@ jobs:
           returned: always
 """
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import aws_errors
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_api import find_job, find_job_executions
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import find_job, find_job_executions
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
-from ansible_collections.iotops.aws.plugins.module_utils.validation import JOB_EXECUTION_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
 
 
 def main():
@@ -263,7 +263,7 @@ def main():
             action = "Failed to list the executions of job {0}".format(job_id)
             job["job_executions"] = list(find_job_executions(client, job_id=job_id, status=status))
     except aws_errors() as exc:
-        module.fail_aws(exc, action)
+        module.fail_json_aws(exc, msg=action)
     module.exit_json(changed=False, jobs=[] if job is None else [job])
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 import json
 import socket
-import time
 
 import pytest
 import yaml
 
-from conftest import SECRET_KEY, SESSION_TOKEN
+from conftest import SECRET_KEY, SESSION_TOKEN, advance_until
 from local_endpoint import device
 
 MODULE = "iotops.aws.iot_job_execution_info"
@@ -28,17 +27,6 @@ def info(name, ignore_errors=False, **args):
     if ignore_errors:
         task["ignore_errors"] = True
     return task
-
-
-def settle(iot, until, timeout=10.0):
-    """Let the simulated fleet's time pass until ``until()`` holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        iot.fleet.advance()
-        if until():
-            return
-        time.sleep(0.02)
-    raise AssertionError("the simulated fleet did not settle within {0} s".format(timeout))
 
 
 def status_of(iot, job_id, thing):
@@ -91,7 +79,7 @@ def test_describe_returns_the_execution_as_the_device_left_it(iot, playbook, che
         "sensor-1": device("SUCCEEDED", details=DEVICE_DETAILS, **QUICK_SUCCESS),
         "sensor-2": device(None, start=0.05, progress={"progressPercent": "40"}),
     })
-    settle(iot, lambda: (status_of(iot, JOB, "sensor-1"), status_of(iot, JOB, "sensor-2")) == ("SUCCEEDED", "IN_PROGRESS"))
+    advance_until(iot, lambda: (status_of(iot, JOB, "sensor-1"), status_of(iot, JOB, "sensor-2")) == ("SUCCEEDED", "IN_PROGRESS"))
 
     run = playbook([
         info("done", job_id=JOB, thing_name="sensor-1"),
@@ -132,7 +120,7 @@ def test_list_by_job_reads_every_page_and_filters_by_status(iot, playbook):
     things = ["sensor-{0:03d}".format(index) for index in range(260)]
     finished = things[::40]
     iot.fleet.create_job(JOB, things=things, devices={name: device("SUCCEEDED", **QUICK_SUCCESS) for name in finished})
-    settle(iot, lambda: all(status_of(iot, JOB, name) == "SUCCEEDED" for name in finished))
+    advance_until(iot, lambda: all(status_of(iot, JOB, name) == "SUCCEEDED" for name in finished))
 
     run = playbook([
         info("all", job_id=JOB),
@@ -168,7 +156,7 @@ def test_list_by_thing_accepts_a_thing_arn(iot, playbook):
     iot.fleet.create_job("fw-a", things=["sensor-1", "sensor-2"], devices={"sensor-1": device("FAILED", **QUICK_SUCCESS)})
     iot.fleet.create_job("fw-b", things=["sensor-1"])
     iot.fleet.create_job("fw-c", things=["sensor-2"])
-    settle(iot, lambda: status_of(iot, "fw-a", "sensor-1") == "FAILED")
+    advance_until(iot, lambda: status_of(iot, "fw-a", "sensor-1") == "FAILED")
     arn = iot.fleet.thing_arn("sensor-1")
 
     run = playbook([
@@ -191,7 +179,7 @@ def test_list_by_thing_accepts_a_thing_arn(iot, playbook):
 
 def test_what_does_not_exist_is_an_empty_list(iot, playbook):
     iot.fleet.create_job(JOB, things=["sensor-1"], devices={"sensor-1": device("SUCCEEDED", **QUICK_SUCCESS)})
-    settle(iot, lambda: status_of(iot, JOB, "sensor-1") == "SUCCEEDED")
+    advance_until(iot, lambda: status_of(iot, JOB, "sensor-1") == "SUCCEEDED")
 
     tasks = {
         "missing job": dict(job_id="no-such-job"),
@@ -216,7 +204,7 @@ def test_execution_number_reaches_the_execution_before_a_retry(iot, playbook):
     iot.fleet.create_job(JOB, things=["d"], retry={"FAILED": 1}, retry_delay=0.05, devices={
         "d": device("FAILED", details={"error": "flash"}, retries=[retry], **QUICK_SUCCESS),
     })
-    settle(iot, lambda: iot.fleet.execution(JOB, "d").execution_number == 2 and status_of(iot, JOB, "d") == "SUCCEEDED")
+    advance_until(iot, lambda: iot.fleet.execution(JOB, "d").execution_number == 2 and status_of(iot, JOB, "d") == "SUCCEEDED")
 
     run = playbook([
         info("first", job_id=JOB, thing_name="d", execution_number=1),

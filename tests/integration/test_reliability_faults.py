@@ -7,7 +7,6 @@ the fault was met: a test that never met it proves nothing.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -58,11 +57,7 @@ def settled_job(iot, timeout=10.0):
     iot.fleet.create_job(JOB, things=THINGS, default=device(start=0, finish=0),
                          devices={name: device("FAILED", start=0, finish=0, details=FAILURE_DETAILS)
                                   for name in FAILING})
-    deadline = time.monotonic() + timeout
-    while not iot.fleet.job_done(JOB):
-        assert time.monotonic() < deadline, "the simulated job did not settle"
-        iot.fleet.advance()
-        time.sleep(0.02)
+    iot.fleet.settle(JOB, timeout)
 
 
 def assert_fault_met(iot, fault, run, plugin):

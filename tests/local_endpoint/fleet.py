@@ -337,6 +337,13 @@ class Fleet:
                 if job_id in self._jobs:
                     self._publish(self._jobs[job_id])
 
+    def scheduled_finishes(self, job_id: str) -> list:
+        """(clock time, outcome) of every device finish of the job still
+        scheduled: the exact moments a benchmark measures its latency from."""
+        with self.lock:
+            return [(due, args[2].outcome) for due, _order, action, sim, args in self._events
+                    if sim.job_id == job_id and action == self._finish]
+
     def next_event_in(self) -> float | None:
         with self.lock:
             return max(0.0, self._events[0][0] - self.clock()) if self._events else None

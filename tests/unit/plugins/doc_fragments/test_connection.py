@@ -13,12 +13,12 @@ import yaml
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.iotops.aws.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
+from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     CONNECTION_ARGUMENT_SPEC,
     DEFAULT_BOTOCORE_CONFIG,
-    MAX_UNANSWERED_ATTEMPTS,
-    SECRET_OPTIONS,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.errors import SECRET_OPTIONS
+from ansible_collections.iotops.aws.plugins.module_utils.retries import MAX_UNANSWERED_ATTEMPTS
 
 VARIANTS = ("DOCUMENTATION", "PLUGINS")
 ENV_SENTENCE = re.compile(r"^The environment variables? (?P<names>.*) (?:is|are) read when the option is not set")

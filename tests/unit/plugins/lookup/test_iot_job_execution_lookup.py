@@ -8,7 +8,6 @@ fragment.  AWS answers come from botocore's Stubber on a real client.
 from __future__ import annotations
 
 import datetime
-import os
 import sys
 
 import pytest
@@ -17,7 +16,7 @@ from ansible.plugins.loader import lookup_loader
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 from botocore.stub import Stubber
 
-from conftest import collections_root
+from harness import collections_root
 
 NAME = "iotops.aws.iot_job_execution"
 QUEUED_AT = datetime.datetime(2026, 11, 28, 17, 53, 36, 304000, tzinfo=datetime.timezone.utc)
@@ -47,14 +46,7 @@ def plugin_module():
         sys.modules.update(saved)
 
 
-@pytest.fixture(autouse=True)
-def no_aws_environment(monkeypatch):
-    """Nothing from this machine's AWS set-up may reach the lookup."""
-    for name in [name for name in os.environ if name.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+pytestmark = pytest.mark.usefixtures("aws_environment")
 
 
 def lookup(terms, **options):
@@ -117,8 +109,10 @@ class StubbedAws:
 
 @pytest.fixture
 def aws(plugin_module, monkeypatch):
-    stubbed = StubbedAws(plugin_module.iot_client)
-    monkeypatch.setattr(plugin_module, "iot_client", stubbed.iot_client)
+    # The lookup builds its client through the controller-side helper.
+    controller = sys.modules["ansible_collections.iotops.aws.plugins.plugin_utils.controller"]
+    stubbed = StubbedAws(controller.iot_client)
+    monkeypatch.setattr(controller, "iot_client", stubbed.iot_client)
     return stubbed
 
 

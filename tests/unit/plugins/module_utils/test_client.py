@@ -13,39 +13,31 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
+from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     DEFAULT_BOTOCORE_CONFIG,
-    MAX_UNANSWERED_ATTEMPTS,
+    botocore_config,
+    check_connection_settings,
+    iot_client,
+    token_for_key,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     ConnectionSettingsError,
-    RetryBounds,
     RetryDeadlineReached,
     UnexpectedResponse,
     aws_errors,
-    botocore_config,
-    token_for_key,
-    check_connection_settings,
     describe_error,
     error_code,
-    iot_client,
     is_fatal,
     redact,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.retries import MAX_UNANSWERED_ATTEMPTS, RetryBounds
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLETOKEN"
 CREDENTIALS = dict(access_key="AKIDEXAMPLE", secret_key=SECRET)
 
 
-@pytest.fixture(autouse=True)
-def isolated_aws_environment(monkeypatch):
-    """No credentials, region or profile from this machine."""
-    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID",
-                 "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_URL",
-                 "AWS_ENDPOINT_URL", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+pytestmark = pytest.mark.usefixtures("aws_environment")
 
 
 def client_error(code, status, message="something went wrong", request_id="4f1c-req-id", retries=0):

@@ -5,31 +5,10 @@ from __future__ import annotations
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC,
-    ConnectionSettingsError,
-    iot_client,
-)
+from ansible_collections.iotops.aws.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, iot_client
+from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError
 
-ENVIRONMENT = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN",
-               "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_URL")
 DUMMY_ENDPOINT = "http://127.0.0.1:9"
-
-
-@pytest.fixture
-def environment(monkeypatch):
-    """Set exactly the given AWS variables; the machine's own are removed."""
-    for name in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-    def set_variables(**variables):
-        for name, value in variables.items():
-            monkeypatch.setenv(name, value)
-
-    return set_variables
 
 
 def validated(parameters=None):
@@ -55,8 +34,8 @@ def signing_credentials(client):
     ],
     ids=["awx", "session-token", "session-token-first", "short-names", "no-token"],
 )
-def test_environment_credentials_are_signed_with_their_token(environment, variables, token):
-    environment(AWS_REGION="us-east-1", **variables)
+def test_environment_credentials_are_signed_with_their_token(aws_environment, variables, token):
+    aws_environment(AWS_REGION="us-east-1", **variables)
     result = validated()
     params = result.validated_parameters
     assert (params["access_key"], params["secret_key"], params["session_token"]) == ("AKIDAWX", "awx-secret", token)
@@ -65,13 +44,13 @@ def test_environment_credentials_are_signed_with_their_token(environment, variab
     assert (credentials.access_key, credentials.secret_key, credentials.token) == ("AKIDAWX", "awx-secret", token)
 
 
-def test_environment_secrets_are_no_log_values(environment):
-    environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_SECURITY_TOKEN="awx-token")
+def test_environment_secrets_are_no_log_values(aws_environment):
+    aws_environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_SECURITY_TOKEN="awx-token")
     assert {"awx-secret", "awx-token"} <= validated()._no_log_values
 
 
-def test_options_win_over_the_environment(environment):
-    environment(AWS_ACCESS_KEY_ID="AKIDENV", AWS_SECRET_ACCESS_KEY="env-secret", AWS_REGION="eu-west-1")
+def test_options_win_over_the_environment(aws_environment):
+    aws_environment(AWS_ACCESS_KEY_ID="AKIDENV", AWS_SECRET_ACCESS_KEY="env-secret", AWS_REGION="eu-west-1")
     params = validated(dict(aws_access_key_id="AKIDOPT", aws_secret_access_key="opt-secret", aws_region="us-west-2",
                             aws_endpoint_url=DUMMY_ENDPOINT)).validated_parameters
     client = iot_client(params)
@@ -88,20 +67,20 @@ def test_options_win_over_the_environment(environment):
         (dict(AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-2"), "eu-west-1"),
     ],
 )
-def test_region_from_the_environment(environment, variables, region):
-    environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", **variables)
+def test_region_from_the_environment(aws_environment, variables, region):
+    aws_environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", **variables)
     params = validated().validated_parameters
     assert params["region"] == region
     assert iot_client(params).meta.region_name == region
 
 
-def test_endpoint_url_from_aws_url(environment):
-    environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_REGION="us-east-1",
-                AWS_URL=DUMMY_ENDPOINT)
+def test_endpoint_url_from_aws_url(aws_environment):
+    aws_environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_REGION="us-east-1",
+                    AWS_URL=DUMMY_ENDPOINT)
     assert iot_client(validated().validated_parameters).meta.endpoint_url == DUMMY_ENDPOINT
 
 
-def test_profile_from_the_environment_conflicts_with_environment_keys(environment):
-    environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_PROFILE="ops", AWS_REGION="us-east-1")
+def test_profile_from_the_environment_conflicts_with_environment_keys(aws_environment):
+    aws_environment(AWS_ACCESS_KEY_ID="AKIDAWX", AWS_SECRET_ACCESS_KEY="awx-secret", AWS_PROFILE="ops", AWS_REGION="us-east-1")
     with pytest.raises(ConnectionSettingsError, match="^profile cannot be combined with access_key, secret_key"):
         iot_client(validated().validated_parameters)

@@ -3,17 +3,19 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.iotops.aws.plugins.module_utils.validation import (
-    JOB_EXECUTION_STATUSES,
     OPTION_CHECKS,
-    PENDING_STATUSES,
-    RETRYABLE_STATUSES,
-    TERMINAL_STATUSES,
     InvalidOption,
     check_execution_number,
     check_job_id,
     check_thing_name,
     check_thing_names,
     thing_name_from_arn,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
+    JOB_EXECUTION_STATUSES,
+    PENDING_STATUSES,
+    RETRYABLE_STATUSES,
+    TERMINAL_STATUSES,
 )
 
 ACCOUNT = "123456789012"

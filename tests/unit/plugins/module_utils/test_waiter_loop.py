@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import UnexpectedResponse
+from ansible_collections.iotops.aws.plugins.module_utils.errors import UnexpectedResponse
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
 from ansible_collections.iotops.aws.plugins.module_utils.waiter import READS_AFTER_VERDICT, WaitAborted, Waiter, WaitRequest
 

@@ -4,6 +4,9 @@
 
 """Reads from the AWS IoT Jobs control plane, shaped for plugin results.
 
+A read answers "not found" with None (or no items): for a reader that is
+an answer, not a failure.  Writes live in jobs_write.py, with their own rules.
+
 List calls go through botocore's paginators at the largest page size and
 yield items as pages arrive, so no caller holds a fleet-sized list it
 does not return.
@@ -11,7 +14,13 @@ does not return.
 
 from __future__ import annotations
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import UnexpectedResponse, error_code
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
+    PARSE_FAILURES,
+    UnexpectedResponse,
+    answer_member,
+    call_api,
+    error_code,
+)
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution,
     shape_execution_summary,
@@ -20,29 +29,16 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
 
 PAGE_SIZE = 250
 
-# What botocore raises, instead of one of its own errors, for some bodies
-# that are not JSON: a truncated or garbled answer from a proxy, say.
-_PARSE_FAILURES = (ValueError, AttributeError, TypeError)
-
-
-def _member(response, operation, member, kind):
-    value = response.get(member) if isinstance(response, dict) else None
-    if not isinstance(value, kind):
-        raise UnexpectedResponse("{0} answered without a readable '{1}'".format(operation, member))
-    return value
-
 
 def _read(call, operation, member, kind=dict, **kwargs):
     """``call(**kwargs)[member]``, or None when AWS says the resource does not exist."""
     try:
-        response = call(**kwargs)
-    except _PARSE_FAILURES as exc:
-        raise UnexpectedResponse("{0} answered with an unreadable body: {1}".format(operation, exc))
+        response = call_api(call, operation, **kwargs)
     except Exception as exc:  # botocore's errors: only "not found" is an answer
         if error_code(exc) == "ResourceNotFoundException":
             return None
         raise
-    return _member(response, operation, member, kind)
+    return answer_member(response, operation, member, kind)
 
 
 def describe_job(client, job_id):
@@ -66,8 +62,8 @@ def _summaries(client, method, **kwargs):
     operation = "".join(word.capitalize() for word in method.split("_"))  # AWS's name, for messages
     try:
         for page in pages:
-            yield from _member(page, operation, "executionSummaries", list)
-    except _PARSE_FAILURES as exc:
+            yield from answer_member(page, operation, "executionSummaries", list)
+    except PARSE_FAILURES as exc:
         raise UnexpectedResponse("{0} answered with an unreadable body: {1}".format(operation, exc))
     except Exception as exc:  # botocore's errors: only "not found" is an answer
         if error_code(exc) != "ResourceNotFoundException":

@@ -2,35 +2,29 @@
 # Copyright: iotops.aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""AWS connection handling shared by every plugin of the collection.
+"""Connection options, and the boto3 client built from them.
 
 The option names, aliases and environment fallbacks mirror amazon.aws, so
-playbooks written for it work unchanged.  Modules and the lookup both build
-their client here; the doc fragment ``iotops.aws.connection`` documents the
-same options and a unit test keeps the two in step.
+playbooks written for it work unchanged.  Modules and controller-side
+plugins all build their client here; the doc fragment
+``iotops.aws.connection`` documents the same options and a unit test keeps
+the two in step.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import time
 from urllib.parse import urlparse
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError
+from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
+
 try:
     import boto3
     from botocore.config import Config
-    from botocore.exceptions import (
-        BotoCoreError,
-        ClientError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        InvalidRegionError,
-        ProfileNotFound,
-        ReadTimeoutError,
-    )
+    from botocore.exceptions import BotoCoreError, InvalidRegionError, ProfileNotFound
 except ImportError:
     HAS_BOTO3 = False
 else:
@@ -79,7 +73,6 @@ CONNECTION_ARGUMENT_SPEC = dict(
 )
 
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGUMENT_SPEC)
-SECRET_OPTIONS = ("secret_key", "session_token")
 
 # botocore's standard retry mode, with more attempts than its default of 3:
 # a rollout gate polls for a long time and must ride out throttling storms.
@@ -90,32 +83,6 @@ DEFAULT_BOTOCORE_CONFIG = dict(
     connect_timeout=5,
     read_timeout=10,
 )
-
-# Attempts that got no answer at all (connection refused, connect or read
-# timeout) before a call gives up: 3 x read_timeout is about 30 s.
-MAX_UNANSWERED_ATTEMPTS = 3
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-class ConnectionSettingsError(ValueError):
-    """The connection options are inconsistent; no request was made."""
-
-
-class RetryDeadlineReached(Exception):
-    """A retry was due after the caller's deadline, so it was not sent.
-
-    The message starts with the failure that called for the retry: "retry
-    not sent" alone hides an endpoint that never answers.
-    """
-
-
-class UnexpectedResponse(Exception):
-    """The endpoint answered with a body that is not the API's JSON.
-
-    botocore turns some unreadable 200 bodies into an empty dict, which
-    would read as "nothing found"; callers check the members they need.
-    """
 
 
 def check_connection_settings(settings):
@@ -213,125 +180,3 @@ def iot_client(settings, retry_bounds=None):
         raise ConnectionSettingsError("region: {0}".format(exc))
     (retry_bounds or RetryBounds()).attach(client)
     return client
-
-
-class RetryBounds:
-    """Bounds that botocore's retry settings cannot express.
-
-    botocore's attempt count is one number for every fault.  A throttle is
-    cheap to retry, but each attempt against a silent endpoint costs a full
-    read timeout.  This stops a call after MAX_UNANSWERED_ATTEMPTS unanswered
-    attempts, and sends no retry after ``not_after`` (a monotonic time), so a
-    waiter's deadline holds whatever the endpoint does.
-    """
-
-    def __init__(self, max_unanswered=MAX_UNANSWERED_ATTEMPTS, clock=time.monotonic):
-        self.max_unanswered = max_unanswered
-        self.not_after = None
-        self.last_failure = None
-        self._clock = clock
-
-    def attach(self, client):
-        events = client.meta.events
-        events.register_first("needs-retry.iot", self.on_needs_retry)
-        events.register("before-send.iot", self.on_before_send)
-
-    def on_needs_retry(self, caught_exception=None, request_dict=None, response=None, **kwargs):
-        self.last_failure = _failure_text(caught_exception, response) or self.last_failure
-        if caught_exception is None or not is_unanswered(caught_exception) or request_dict is None:
-            return None
-        context = request_dict.setdefault("context", {})
-        unanswered = context.get("iotops_unanswered", 0) + 1
-        context["iotops_unanswered"] = unanswered
-        if unanswered >= self.max_unanswered:
-            raise caught_exception
-        return None
-
-    def on_before_send(self, request=None, **kwargs):
-        if self.not_after is None or self._clock() <= self.not_after:
-            return None
-        attempt = _attempt_number(request)
-        if attempt > 1:
-            raise RetryDeadlineReached("{0} (retry {1} not sent: it was due after the deadline)".format(
-                self.last_failure or "the previous attempt failed", attempt))
-        return None
-
-
-def _failure_text(caught_exception, response):
-    """What failed an attempt, for a message; None when it succeeded."""
-    if caught_exception is not None:
-        return "{0}: {1}".format(type(caught_exception).__name__, caught_exception)
-    parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else None
-    error = parsed.get("Error") if isinstance(parsed, dict) else None
-    if isinstance(error, dict) and error.get("Code"):
-        return "{0}: {1}".format(error["Code"], error.get("Message") or "no message")
-    return None
-
-
-def _attempt_number(request):
-    header = (getattr(request, "headers", None) or {}).get("amz-sdk-request", b"")
-    if isinstance(header, bytes):
-        header = header.decode("ascii", "replace")
-    match = re.search(r"attempt=(\d+)", header)
-    return int(match.group(1)) if match else 1
-
-
-def error_code(exc):
-    """The AWS error code of an exception, or its botocore class name."""
-    if HAS_BOTO3 and isinstance(exc, ClientError):
-        return exc.response.get("Error", {}).get("Code") or "ClientError"
-    return type(exc).__name__
-
-
-def is_unanswered(exc):
-    """True when the endpoint never answered: another try costs a full timeout."""
-    return HAS_BOTO3 and isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError))
-
-
-def is_fatal(exc):
-    """True for errors that another poll would only repeat (denied, invalid, missing)."""
-    if not (HAS_BOTO3 and isinstance(exc, ClientError)):
-        return isinstance(exc, ConnectionSettingsError)
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-    code = error_code(exc)
-    throttled = "Throttl" in code or code in ("TooManyRequestsException", "RequestLimitExceeded")
-    return 400 <= status < 500 and not throttled
-
-
-def describe_error(exc, action, secrets=()):
-    """One line naming what failed, the AWS error code and the request id."""
-    code = error_code(exc)
-    if HAS_BOTO3 and isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        meta = exc.response.get("ResponseMetadata", {})
-        request_id = meta.get("RequestId") or meta.get("HTTPHeaders", {}).get("x-amzn-requestid")
-        text = "{0}: {1}: {2}".format(action, code, error.get("Message") or "no message")
-        if meta.get("RetryAttempts"):
-            text += " (after {0} retries)".format(meta["RetryAttempts"])
-        if request_id:
-            text += " (request id {0})".format(request_id)
-    elif isinstance(exc, ConnectionSettingsError):
-        text = "{0}: {1}".format(action, exc)
-    else:
-        text = "{0}: {1}: {2}".format(action, code, exc)
-    return redact(text, secrets)
-
-
-def secrets_in(settings):
-    """The secret values among the connection settings, to keep out of messages."""
-    return [settings.get(option) for option in SECRET_OPTIONS if settings.get(option)]
-
-
-def redact(text, secrets=()):
-    text = _WHITESPACE.sub(" ", str(text)).strip()
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "********")
-    return text
-
-
-def aws_errors():
-    """The exception classes a call through iot_client can raise."""
-    if not HAS_BOTO3:
-        return (ConnectionSettingsError, RetryDeadlineReached, UnexpectedResponse)
-    return (BotoCoreError, ClientError, ConnectionSettingsError, RetryDeadlineReached, UnexpectedResponse)
