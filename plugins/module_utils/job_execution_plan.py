@@ -13,7 +13,7 @@ from typing import Optional
 
 from ansible.module_utils.common.dict_transformations import recursive_diff
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import PENDING_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import PENDING_STATUSES
 
 
 @dataclass

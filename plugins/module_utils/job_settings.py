@@ -22,8 +22,6 @@ from collections import Counter
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, _shown
-
-JOB_STATUSES = ("IN_PROGRESS", "CANCELED", "COMPLETED", "DELETION_IN_PROGRESS", "SCHEDULED")
 MAX_TARGETS = 100
 MAX_DOCUMENT_CHARS = 32768
 MAX_PACKAGE_VERSIONS = 25

@@ -480,7 +480,7 @@ diff:
 import datetime
 import time
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import aws_errors
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import (
     changed_after_conflict,
     plan_cancel,

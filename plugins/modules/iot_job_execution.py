@@ -161,7 +161,7 @@ diff:
   sample: {"before": {"status": "IN_PROGRESS"}, "after": {"status": "CANCELED"}}
 """
 
-from ansible_collections.iotops.aws.plugins.module_utils.client import aws_errors
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
 from ansible_collections.iotops.aws.plugins.module_utils.job_execution_plan import plan_execution
 from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
     EXECUTION_ARGUMENT_SPEC,
