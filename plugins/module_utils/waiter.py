@@ -58,6 +58,9 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     decide_things,
     is_final,
     failure_message,
+    job_result,
+    missing_job_message,
+    success_message,
     timeout_message,
 )
 
@@ -187,7 +190,7 @@ class Waiter:
         self.timeline.append({"at": round(now - started, 1), "counts": counts})
         if self.on_poll is not None:
             self.on_poll(dict(job_id=self.request.job_id, counts=counts, elapsed=now - started,
-                              remaining=max(0.0, deadline - now), expected=self._expected()))
+                              remaining=max(0.0, deadline - now), expected=self._expected(), job=self.job))
 
     def _expected(self):
         if self.request.thing_names is not None:
@@ -198,7 +201,8 @@ class Waiter:
     def _poll(self):
         job = describe_job(self.client, self.request.job_id)
         if job is None:
-            raise WaitAborted("Job {0} does not exist".format(self.request.job_id))
+            # Seen before: deleted while the gate waited, not a typo.
+            raise WaitAborted(missing_job_message(self.request.job_id, self.job))
         self.job = JobSnapshot.from_job(shape_job(job))
         if self.request.thing_names is None:
             return self._poll_fleet()
@@ -229,7 +233,7 @@ class Waiter:
         if not pinned and self._counts_show_only_work_in_progress():
             self._stale = True
             fresh = dict((status, n) for status, n in self.job.counts.items() if n)
-            return dataclasses.replace(self.verdict, counts=fresh)
+            return dataclasses.replace(self.verdict, counts=fresh, job=self.job, job_status=self.job.status)
         self._stale = False
         unfinished = [t for t in things if t not in self.seen or not is_final(self.job, self.seen[t], pinned)]
         budget = math.ceil(len(things) / PAGE_SIZE) + 1  # calls left after DescribeJob
@@ -335,16 +339,17 @@ class Waiter:
             polls=self.polls,
             timeline=self.timeline,
             elapsed=round(self.clock() - started, 3),
+            **job_result(self.job)
         )
         if request.check_mode:
             return result
         if state == FAILED:
             result.update(failed=True, msg=failure_message(request.job_id, verdict, request.policy, failed_items))
         elif state == TIMED_OUT:
-            result.update(failed=True, msg=timeout_message(request.job_id, request.timeout, verdict, self.job, last_error))
+            result.update(failed=True, msg=timeout_message(request.job_id, request.timeout, verdict, self.job, last_error,
+                                                           request.policy))
         else:
-            result["msg"] = "Job {0}: all {1} executions finished; {2} in a fail_on status (limit: {3})".format(
-                request.job_id, verdict.total, verdict.failures, request.policy.describe_limit())
+            result["msg"] = success_message(request.job_id, verdict, request.policy)
         if self.unread:
             result["msg"] += "; " + self.unread
         return result
