@@ -17,6 +17,7 @@ reflects every event that was due.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import heapq
 import itertools
 import threading
@@ -27,8 +28,11 @@ from typing import Any, Callable
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
 from moto.iot import models as iot_models
+from moto.iot import responses as iot_responses
 
 PENDING = ("QUEUED", "IN_PROGRESS")
+# schedulingConfig's and scheduledJobRollouts' time format.
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
 RETRYABLE = ("FAILED", "TIMED_OUT")
 COUNT_KEYS = {
@@ -108,6 +112,12 @@ class SimJob:
     retry_delay: float = 0.2
     devices: dict[str, Device] = dataclasses.field(default_factory=dict)
     default: Device = IDLE
+    # Between maintenance windows (and before a scheduled start) the job is
+    # SCHEDULED: queueing and starting executions wait here for the next one.
+    deferred: list = dataclasses.field(default_factory=list)
+    windows: tuple = ()         # (open, close) on the fleet's clock
+    in_window: bool = True      # always, for a job without windows
+    rollout_stopped: bool = False
 
 
 class Fleet:
@@ -139,6 +149,7 @@ class Fleet:
             self._jobs.clear()
             self._events.clear()
             self._backend_id = id(backend)
+            backend.__dict__["_iotops_fleet"] = self  # for CancelJob
         return backend
 
     def reset(self) -> None:
@@ -175,12 +186,23 @@ class Fleet:
                    default: Device | None = None, target_selection: str = "SNAPSHOT",
                    retry: dict[str, int] | None = None, rollout_per_minute: float | None = None,
                    retry_delay: float = 0.2, document_parameters: dict | None = None,
-                   timeout_minutes: int | None = None, register_things: bool = True) -> None:
+                   timeout_minutes: int | None = None, register_things: bool = True,
+                   scheduled_start: float | None = None, maintenance_windows=None,
+                   scheduled_end: float | None = None, end_behavior: str = "STOP_ROLLOUT") -> None:
         """Create a job whose devices follow their scripts from now on.
 
         ``retry`` maps FAILED, TIMED_OUT or ALL to a number of retries, as
         ``jobExecutionsRetryConfig`` does.  Devices not in ``devices`` follow
         ``default``, which by default stays QUEUED.
+
+        ``schedulingConfig``, in seconds from now rather than AWS's 30 minutes
+        ahead at least: ``scheduled_start`` keeps the job SCHEDULED until
+        then, and the rollout (rate, ``appear``) counts from it;
+        ``maintenance_windows``, a list of (open, close), makes the job
+        IN_PROGRESS only within them and SCHEDULED between them, when no
+        execution is created or started (devices already working go on);
+        at ``scheduled_end`` the ``end_behavior`` applies: STOP_ROLLOUT
+        creates no more executions, CANCEL and FORCE_CANCEL cancel the job.
         """
         groups = groups or {}
         with self.lock:
@@ -212,19 +234,65 @@ class Fleet:
             )
             job = backend.jobs[job_id]
             job.targets = targets
-            job.status = "IN_PROGRESS"
+            self._at = now = self.clock()
+            windows = tuple((now + float(start), now + float(end)) for start, end in (maintenance_windows or ()))
+            job.scheduling_config = self._scheduling_config(scheduled_start, windows, scheduled_end, end_behavior)
+            start = now + max(0.0, float(scheduled_start or 0.0))
             sim = SimJob(job_id, _retry_limits(retry), target_selection == "SNAPSHOT", retry_delay=retry_delay,
-                         devices=dict(devices or {}), default=default or IDLE)
+                         devices=dict(devices or {}), default=default or IDLE, windows=windows,
+                         in_window=not windows)
+            job.status = "IN_PROGRESS" if start <= now and sim.in_window else "SCHEDULED"
             self._jobs[job_id] = sim
+            for opens, closes in windows:
+                self._schedule(opens, self._open_window, sim)
+                self._schedule(closes, self._close_window, sim)
+            if start > now:
+                self._schedule(start, self._start_job, sim)
+            if scheduled_end is not None:
+                self._schedule(now + float(scheduled_end), self._end_job, sim, end_behavior)
             members = list(things) + [name for group in groups.values() for name in group]
             interval = 60.0 / rollout_per_minute if rollout_per_minute else 0.0
-            self._at = self.clock()
             for index, name in enumerate(dict.fromkeys(members)):
                 script = sim.devices.get(name, sim.default)
                 sim.unrolled += 1
-                self._schedule(self._at + max(index * interval, script.appear), self._queue, sim, name, 1, 0)
+                self._schedule(start + max(index * interval, script.appear), self._queue, sim, name, 1, 0)
             self._publish(sim)
             self.advance()
+
+    def cancel_job(self, job_id: str, reason_code: str | None = None, comment: str | None = None,
+                   force: bool = False):
+        """CancelJob as AWS IoT does it: QUEUED executions are canceled, and
+        IN_PROGRESS ones too with ``force`` (``forceCanceled``); no execution
+        is created or retried after; a COMPLETED job cannot be canceled."""
+        with self.lock:
+            backend = self.backend
+            job = backend.jobs.get(job_id)
+            if job is None:
+                raise iot_models.ResourceNotFoundException("Job {0} does not exist".format(job_id))
+            if job.status in ("COMPLETED", "DELETION_IN_PROGRESS"):
+                raise iot_models.InvalidStateTransitionException(
+                    "Cannot cancel job {0} in status {1}".format(job_id, job.status))
+            self.advance()
+            self._cancel(self._jobs[job_id], reason_code, comment, force)
+            return job
+
+    def _cancel(self, sim, reason_code=None, comment=None, force=False) -> None:
+        backend = self.backend
+        job_id = sim.job_id
+        job = backend.jobs[job_id]
+        job.status = "CANCELED"
+        job.reason_code = reason_code if reason_code is not None else job.reason_code
+        job.comment = comment if comment is not None else job.comment
+        job.force = bool(force) or job.force
+        doomed = ("QUEUED", "IN_PROGRESS") if force else ("QUEUED",)
+        for (execution_job, _thing), execution in backend.job_executions.items():
+            if execution_job == job_id and execution.status in doomed:
+                execution.force_canceled = execution.status == "IN_PROGRESS"
+                execution.approximate_seconds_before_time_out = None
+                self._set_status(sim, execution, "CANCELED")
+        sim.unrolled = sim.retrying = 0
+        sim.deferred.clear()
+        self._publish(sim)
 
     def add_to_group(self, group: str, thing: str, script: Device | None = None) -> None:
         """A thing joins a group: continuous jobs that target the group reach it."""
@@ -287,7 +355,21 @@ class Fleet:
     def _schedule(self, due, action, sim, *args):
         heapq.heappush(self._events, (due, next(self._sequence), action, sim, args))
 
+    def _held(self, sim, action, *args) -> bool:
+        """Whether the job holds ``action`` back: between maintenance windows
+        until the next one, or for good once it is over."""
+        status = self.backend.jobs[sim.job_id].status
+        if status == "SCHEDULED":
+            sim.deferred.append((action, args))
+            return True
+        return status != "IN_PROGRESS"
+
     def _queue(self, sim: SimJob, thing: str, number: int, retry_attempt: int) -> None:
+        if self._held(sim, self._queue, thing, number, retry_attempt):
+            return
+        if sim.rollout_stopped and not retry_attempt:
+            sim.unrolled -= 1
+            return
         backend = self.backend
         key = (sim.job_id, thing)
         previous = backend.job_executions.get(key)
@@ -307,11 +389,8 @@ class Fleet:
             sim.unrolled -= 1
         sim.counts["QUEUED"] += 1
         attempt = sim.devices.get(thing, sim.default).attempt(retry_attempt)
-        now = self._at
         if attempt.start != float("inf"):
-            self._schedule(now + attempt.start, self._start, sim, execution, attempt)
-        if attempt.outcome is not None:
-            self._schedule(now + max(attempt.finish, attempt.start), self._finish, sim, thing, execution, attempt)
+            self._schedule(self._at + attempt.start, self._start, sim, thing, execution, attempt)
 
     def _set_status(self, sim, execution, status, details=None):
         sim.counts[execution.status] -= 1
@@ -322,9 +401,11 @@ class Fleet:
         if details is not None:
             execution.status_details_map = dict(details)
 
-    def _start(self, sim, execution, attempt):
-        if execution.status != "QUEUED":
+    def _start(self, sim, thing, execution, attempt):
+        if execution.status != "QUEUED" or self._held(sim, self._start, thing, execution, attempt):
             return
+        if attempt.outcome is not None:
+            self._schedule(self._at + max(0.0, attempt.finish - attempt.start), self._finish, sim, thing, execution, attempt)
         execution.started_at = utcnow()
         job = self.backend.jobs[sim.job_id]
         minutes = (job.timeout_config or {}).get("inProgressTimeoutInMinutes")
@@ -340,10 +421,70 @@ class Fleet:
         self._set_status(sim, execution, attempt.outcome, attempt.details)
         job = self.backend.jobs[sim.job_id]
         allowed = max(sim.retry_limits.get(attempt.outcome, 0), sim.retry_limits.get("ALL", 0))
-        if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status == "IN_PROGRESS":
+        # Between windows a retry waits for the next one; a job that is over retries nothing.
+        if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status in ("IN_PROGRESS", "SCHEDULED"):
             sim.retrying += 1
             self._schedule(self._at + sim.retry_delay, self._queue, sim, thing,
                            execution.execution_number + 1, execution.retry_attempt + 1)
+
+    # -- schedules ----------------------------------------------------------
+    def _wall(self, due: float) -> datetime.datetime:
+        return utcnow() + datetime.timedelta(seconds=due - self.clock())
+
+    def _scheduling_config(self, start, windows, end, end_behavior) -> dict:
+        """DescribeJob's schedulingConfig, in AWS's formats: YYYY-MM-DDTHH:MM
+        times and maintenance windows as a cron expression and minutes."""
+        config = {}
+        now = self.clock()
+        if start is not None:
+            config["startTime"] = self._wall(now + float(start)).strftime(TIME_FORMAT)
+        if end is not None:
+            config["endTime"] = self._wall(now + float(end)).strftime(TIME_FORMAT)
+            config["endBehavior"] = end_behavior
+        if windows:
+            config["maintenanceWindows"] = [
+                {"startTime": self._wall(opens).strftime("cron(%M %H %d %m ? %Y)"),
+                 "durationInMinutes": max(1, int(-(-(closes - opens) // 60)))}
+                for opens, closes in windows]
+        return config
+
+    def _release(self, sim) -> None:
+        held, sim.deferred = sim.deferred, []
+        for action, args in held:
+            action(sim, *args)
+
+    def _start_job(self, sim) -> None:
+        job = self.backend.jobs[sim.job_id]
+        if job.status == "SCHEDULED" and sim.in_window:
+            job.status = "IN_PROGRESS"
+            self._release(sim)
+
+    def _open_window(self, sim) -> None:
+        sim.in_window = True
+        job = self.backend.jobs[sim.job_id]
+        if job.status == "SCHEDULED" and not any(e[2] == self._start_job and e[3] is sim for e in self._events):
+            job.status = "IN_PROGRESS"
+            self._release(sim)
+
+    def _close_window(self, sim) -> None:
+        sim.in_window = False
+        job = self.backend.jobs[sim.job_id]
+        if job.status == "IN_PROGRESS":
+            job.status = "SCHEDULED"
+
+    def _end_job(self, sim, end_behavior) -> None:
+        job = self.backend.jobs[sim.job_id]
+        if job.status not in ("IN_PROGRESS", "SCHEDULED"):
+            return
+        if end_behavior in ("CANCEL", "FORCE_CANCEL"):
+            self._cancel(sim, force=end_behavior == "FORCE_CANCEL")
+            return
+        sim.rollout_stopped = True
+        queued_later = sum(1 for action, args in sim.deferred if action == self._queue and not args[2])
+        sim.unrolled -= queued_later
+        sim.deferred = [(action, args) for action, args in sim.deferred if not (action == self._queue and not args[2])]
+        job.status = "IN_PROGRESS"
+        self._release(sim)
 
     def _publish(self, sim: SimJob) -> None:
         """Make the job's status and counts tell the truth."""
@@ -354,6 +495,9 @@ class Fleet:
         details["processingTargets"] = list(job.targets) if sim.unrolled else []
         job.job_process_details = details
         job.last_updated_at = utcnow()
+        now = self.clock()
+        job.iotops_rollouts = [{"startTime": self._wall(opens).strftime(TIME_FORMAT)}
+                               for opens, _closes in sim.windows if opens > now][:7]
         pending = sim.unrolled or sim.retrying or any(sim.counts[s] for s in PENDING)
         if job.status == "IN_PROGRESS" and sim.snapshot and not pending:
             job.status = "COMPLETED"
@@ -444,6 +588,28 @@ def install_moto_patches() -> None:
             return old[int(execution_number)]
         return original_describe(self, job_id, thing_name, execution_number)
 
+    original_cancel = iot_models.IoTBackend.cancel_job
+
+    def cancel_job(self, job_id, reason_code, comment, force):
+        fleet = self.__dict__.get("_iotops_fleet")
+        if fleet is None:
+            return original_cancel(self, job_id, reason_code, comment, force)
+        return fleet.cancel_job(job_id, reason_code, comment, bool(force))
+
+    original_describe_job = iot_responses.IoTResponse.describe_job
+
+    def describe_job_response(self):
+        answer = original_describe_job(self)
+        job = self.iot_backend.jobs.get(self._get_param("jobId"))
+        rollouts = getattr(job, "iotops_rollouts", None)
+        if rollouts:
+            answer.result["job"]["scheduledJobRollouts"] = rollouts
+        if not answer.result["job"].get("schedulingConfig"):
+            answer.result["job"].pop("schedulingConfig", None)  # AWS leaves it out for an unscheduled job
+        return answer
+
+    iot_models.IoTBackend.cancel_job = cancel_job
+    iot_responses.IoTResponse.describe_job = describe_job_response
     iot_models.FakeJobExecution.to_get_dict = to_get_dict
     iot_models.FakeJobExecution.to_dict = to_dict
     iot_models.IoTBackend.describe_job_execution = describe_job_execution
