@@ -347,6 +347,8 @@ def failure_message(job_id, verdict, policy, failed_items):
         return "Job {0} is {1} with no executions: its targets matched no thing".format(job_id, verdict.job_status)
     if reason == REASON_JOB_CANCELED:
         message = "Job {0}: {1}; executions: {2}".format(job_id, _cancel_text(verdict.job), _counts_text(verdict.counts))
+        # The canceled executions are the cancel's doing; name the devices that failed.
+        failed_items = [item for item in failed_items if item.get("status") != "CANCELED"]
         if failed_items:
             message += "; failed: {0}".format(describe_executions(failed_items))
         return message
