@@ -102,7 +102,7 @@ options:
         half-populated thing group cannot pass a stage that must cover, say, 500 devices.
       - When the job is over (V(COMPLETED) or V(CANCELED)) with fewer executions, the task fails at once with the
         numbers; before that it waits.
-      - When omitted, V(1) in fleet mode: a job with no executions never passes. Must be 1 or more.
+      - When omitted, V(1) in fleet mode, so that a job with no executions never passes. Must be 1 or more.
     type: int
 extends_documentation_fragment:
   - iotops.aws.connection
