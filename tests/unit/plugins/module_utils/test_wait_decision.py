@@ -91,6 +91,16 @@ def test_decide_things(name, seen, snapshot, policy, pinned, expected):
     assert decide_things(snapshot, ["a", "b"], seen, policy, pinned).state == expected
 
 
+@pytest.mark.parametrize("snapshot, seen, reason", [
+    (job("SCHEDULED"), {"a": "SUCCEEDED"}, ""),
+    (job("CANCELED"), {"a": "SUCCEEDED"}, REASON_NEVER_GOT_EXECUTION),
+    (job("COMPLETED"), {"a": "SUCCEEDED"}, REASON_NEVER_GOT_EXECUTION),
+    (job("CANCELED"), {"a": "SUCCEEDED", "b": "CANCELED"}, REASON_OVER_LIMIT),
+], ids=["scheduled waits", "canceled, missing", "completed, missing", "canceled execution"])
+def test_thing_verdict_reasons(snapshot, seen, reason):
+    assert decide_things(snapshot, ["a", "b"], dict((t, Observed(s)) for t, s in seen.items()), DEFAULT).reason == reason
+
+
 def test_thing_verdict_lists_failed_pending_and_missing():
     seen = {"a": Observed("FAILED"), "b": Observed("IN_PROGRESS")}
     verdict = decide_things(job(), ["a", "b", "c"], seen, GatePolicy(max_failures=5))
