@@ -60,11 +60,14 @@ class ProgressPrinter:
 
     def __call__(self, progress):
         elapsed = progress["elapsed"]
-        if progress["counts"] == self._last_counts and elapsed - self._last_at < HEARTBEAT_SECONDS:
+        job = progress.get("job")
+        # A job that goes SCHEDULED between maintenance windows is news too.
+        state = (progress["counts"], job.status if job is not None else None)
+        if state == self._last_counts and elapsed - self._last_at < HEARTBEAT_SECONDS:
             return
-        self._last_counts, self._last_at = progress["counts"], elapsed
+        self._last_counts, self._last_at = state, elapsed
         self._show(progress_line(progress["job_id"], progress["counts"], elapsed, progress["remaining"],
-                                 progress["expected"]))
+                                 progress["expected"], job))
 
 
 class ActionModule(ActionBase):

@@ -22,7 +22,8 @@ from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_E
 EXECUTION_KEYS = ("job_id", "thing_name", "thing_arn", "status", "queued_at", "started_at", "last_updated_at", "execution_number")
 # Keys every job item has, whether or not DescribeJob returned them.
 JOB_KEYS = ("job_id", "job_arn", "status", "target_selection", "targets", "created_at", "last_updated_at", "completed_at",
-            "abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config")
+            "abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config",
+            "reason_code", "comment", "scheduling_config", "scheduled_job_rollouts")
 # jobProcessDetails' count of things in each execution status, snake_case.
 COUNT_KEY_OF_STATUS = dict((status, "number_of_{0}_things".format(status.lower())) for status in JOB_EXECUTION_STATUSES)
 # camel_dict_to_snake_dict honours ignore_list at the top level only, so the
@@ -88,4 +89,6 @@ def shape_job(job):
     details.update(item.get("job_process_details") or {})
     details["processing_targets"] = details.get("processing_targets") or []
     item["job_process_details"] = details
+    for key in ("scheduling_config", "scheduled_job_rollouts"):
+        item[key] = item.get(key) or None  # AWS leaves them out for a job without a schedule
     return item

@@ -29,8 +29,18 @@ FAILED = "failed"
 # used up decides the verdict; the caller lists them and asks again.
 NEEDS_RETRY_DETAILS = "needs_retry_details"
 
+# Why a verdict is FAILED; the messages dispatch on these.
+REASON_OVER_LIMIT = "over_limit"
+REASON_NEVER_GOT_EXECUTION = "never_got_execution"
+REASON_BEING_DELETED = "being_deleted"
+REASON_JOB_CANCELED = "job_canceled"
+REASON_NO_EXECUTIONS = "no_executions"
+REASON_TOO_FEW_EXECUTIONS = "too_few_executions"
+
 DEFAULT_FAIL_ON = ("FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
 # Job statuses after which AWS neither creates nor retries executions.
+# SCHEDULED is not one: the job has not started, or waits for its next
+# maintenance window, and will roll out (and retry) again.
 _JOB_OVER = ("COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
 
 
@@ -43,6 +53,10 @@ class JobSnapshot:
     rollout_pending: bool
     counts: Mapping[str, int]
     retry_limits: Mapping[str, int] = field(default_factory=dict)
+    reason_code: Optional[str] = None
+    comment: Optional[str] = None
+    scheduling_config: Optional[Mapping] = None
+    scheduled_job_rollouts: Optional[tuple] = None
 
     @classmethod
     def from_job(cls, job):
@@ -51,11 +65,40 @@ class JobSnapshot:
         counts = dict((status, int(details.get(key) or 0)) for status, key in COUNT_KEY_OF_STATUS.items())
         criteria = (job.get("job_executions_retry_config") or {}).get("criteria_list") or []
         limits = dict((c.get("failure_type"), int(c.get("number_of_retries") or 0)) for c in criteria)
-        return cls(job["job_id"], job.get("status") or "", bool(details.get("processing_targets")), counts, limits)
+        rollouts = job.get("scheduled_job_rollouts")
+        return cls(job["job_id"], job.get("status") or "", bool(details.get("processing_targets")), counts, limits,
+                   job.get("reason_code") or None, job.get("comment") or None, job.get("scheduling_config") or None,
+                   tuple(rollouts) if rollouts else None)
 
     @property
     def over(self):
         return self.status in _JOB_OVER
+
+    @property
+    def scheduled(self):
+        return self.status == "SCHEDULED"
+
+    @property
+    def rolling_out(self):
+        """Whether AWS may still create executions: never once the job is over,
+        whatever ``processingTargets`` still says."""
+        return self.rollout_pending and not self.over
+
+    @property
+    def start_time(self):
+        return (self.scheduling_config or {}).get("start_time")
+
+    @property
+    def has_maintenance_windows(self):
+        return bool((self.scheduling_config or {}).get("maintenance_windows"))
+
+    @property
+    def next_rollout(self):
+        """The start of the next maintenance window, when AWS says."""
+        for rollout in self.scheduled_job_rollouts or ():
+            if isinstance(rollout, Mapping) and rollout.get("start_time"):
+                return rollout["start_time"]
+        return None
 
     def retries_allowed(self, status):
         return max(self.retry_limits.get(status, 0), self.retry_limits.get("ALL", 0))
@@ -101,6 +144,11 @@ class GatePolicy:
     fail_on: frozenset = frozenset(DEFAULT_FAIL_ON)
     max_failures: Optional[int] = None
     max_failure_percent: Optional[float] = None
+    min_executions: int = 1  # fleet mode: fewer never pass
+
+    @property
+    def report_only(self):
+        return not self.fail_on
 
     def exceeded(self, failures, total):
         if self.max_failure_percent is not None:
@@ -124,11 +172,13 @@ class Verdict:
     missing: tuple = ()   # thing mode: things with no execution yet
     reason: str = ""
     job_status: str = ""
+    job: Optional[JobSnapshot] = None  # as last described, for the messages
 
 
 def decide_things(job, things, seen, policy, pinned=False):
     """Verdict over named things; ``seen`` maps a thing to its Observed;
-    ``pinned`` as for is_final."""
+    ``pinned`` as for is_final.  A canceled job does not decide by itself
+    here: the named things are judged, and the messages say it was canceled."""
     counts = Counter()
     failed, pending, missing = [], [], []
     for thing in things:
@@ -141,12 +191,13 @@ def decide_things(job, things, seen, policy, pinned=False):
             pending.append(thing)
         elif observed.status in policy.fail_on:
             failed.append(thing)
-    verdict = dict(counts=dict(counts), failures=len(failed), total=len(things),
-                   failed=tuple(failed), pending=tuple(pending), missing=tuple(missing))
+    verdict = dict(counts=dict(counts), failures=len(failed), total=len(things), failed=tuple(failed),
+                   pending=tuple(pending), missing=tuple(missing), job_status=job.status, job=job)
     if policy.exceeded(len(failed), len(things)):
-        return Verdict(FAILED, reason="failures over the limit", **verdict)
+        return Verdict(FAILED, reason=REASON_OVER_LIMIT, **verdict)
+    # A SCHEDULED job is not over: its things get executions when it starts.
     if missing and job.over:
-        return Verdict(FAILED, reason="never got an execution", job_status=job.status, **verdict)
+        return Verdict(FAILED, reason=REASON_NEVER_GOT_EXECUTION, **verdict)
     if pending or missing:
         return Verdict(WAITING, **verdict)
     return Verdict(SUCCEEDED, **verdict)
@@ -157,6 +208,11 @@ def decide_fleet(job, policy, exhausted=None):
 
     ``exhausted`` maps FAILED and TIMED_OUT to how many executions in that
     status have no retry left, once the caller has listed them.
+
+    Passing needs a job that has started (not SCHEDULED), no targets left to
+    roll out, at least ``policy.min_executions`` executions, and every one
+    of them final: a continuous job never completes, and an empty one
+    proves nothing.
     """
     counts = dict((status, n) for status, n in job.counts.items() if n)
     total = sum(counts.values())
@@ -169,15 +225,21 @@ def decide_fleet(job, policy, exhausted=None):
     possible = sum(counts.get(status, 0) for status in policy.fail_on)
     awaiting_retry = sum(counts[status] - settled[status] for status in retrying)
     pending = sum(counts.get(status, 0) for status in PENDING_STATUSES)
-    verdict = dict(counts=counts, failures=failures, total=total)
+    verdict = dict(counts=counts, failures=failures, total=total, job_status=job.status, job=job)
     if job.status == "DELETION_IN_PROGRESS":
-        return Verdict(FAILED, reason="the job is being deleted", **verdict)
+        return Verdict(FAILED, reason=REASON_BEING_DELETED, **verdict)
+    # Stopped by an operator or by the job's abortConfig: whatever the
+    # thresholds, the stage did not roll out.  Report-only mode reports it.
+    if job.status == "CANCELED" and not policy.report_only:
+        return Verdict(FAILED, reason=REASON_JOB_CANCELED, **verdict)
     if policy.exceeded(failures, total):
-        return Verdict(FAILED, reason="failures over the limit", **verdict)
-    settled_everything_else = pending == 0 and not job.rollout_pending
-    if unresolved and (policy.exceeded(possible, total) or settled_everything_else):
+        return Verdict(FAILED, reason=REASON_OVER_LIMIT, **verdict)
+    if job.over and total < policy.min_executions:
+        return Verdict(FAILED, reason=REASON_NO_EXECUTIONS if total == 0 else REASON_TOO_FEW_EXECUTIONS, **verdict)
+    could_pass = (pending == 0 and not job.rolling_out and not job.scheduled and total >= policy.min_executions)
+    if unresolved and (policy.exceeded(possible, total) or could_pass):
         return Verdict(NEEDS_RETRY_DETAILS, **verdict)
-    if settled_everything_else and awaiting_retry == 0:
+    if could_pass and awaiting_retry == 0:
         return Verdict(SUCCEEDED, **verdict)
     return Verdict(WAITING, **verdict)
 
@@ -191,13 +253,49 @@ def _duration(seconds):
     return "{0}s".format(seconds)
 
 
-def progress_line(job_id, counts, elapsed, remaining, expected=None):
+def _schedule_text(job, total):
+    """Why a SCHEDULED job is not rolling out, and until when."""
+    if job.has_maintenance_windows and (total or job.next_rollout):
+        text = "the job is SCHEDULED, between maintenance windows" if total else \
+            "the job is SCHEDULED, waiting for its first maintenance window"
+        if job.next_rollout:
+            text += " (next at {0})".format(job.next_rollout)
+        return text
+    if job.start_time:
+        return "the job is still SCHEDULED, to start at {0}".format(job.start_time)
+    return "the job is still SCHEDULED"
+
+
+def _cancel_text(job):
+    """'the job was canceled (reason code GATE_FAILED: "Stopped by the gate")'."""
+    text = "the job was canceled"
+    details = []
+    if job.reason_code:
+        details.append("reason code {0}".format(job.reason_code))
+    if job.comment:
+        details.append('"{0}"'.format(" ".join(job.comment.split())))
+    return text + (" ({0})".format(": ".join(details)) if details else "")
+
+
+def _job_note(job, total):
+    """What the job's own status adds to a message, or ''."""
+    if job is None:
+        return ""
+    if job.status == "CANCELED":
+        return _cancel_text(job)
+    if job.scheduled:
+        return _schedule_text(job, total)
+    return ""
+
+
+def progress_line(job_id, counts, elapsed, remaining, expected=None, job=None):
     """One line for the play's output while the gate waits."""
     total = expected if expected is not None else sum(counts.values())
     unsuccessful = sum(counts.get(s, 0) for s in TERMINAL_STATUSES if s != "SUCCEEDED")
-    return "{0}: {1}/{2} succeeded, {3} failed, {4} in progress, {5} queued - {6} elapsed, {7} left".format(
-        job_id, counts.get("SUCCEEDED", 0), total, unsuccessful, counts.get("IN_PROGRESS", 0),
-        counts.get("QUEUED", 0), _duration(elapsed), _duration(remaining),
+    note = _job_note(job, sum(counts.values()))
+    return "{0}: {1}{2}/{3} succeeded, {4} failed, {5} in progress, {6} queued - {7} elapsed, {8} left".format(
+        job_id, note + " - " if note else "", counts.get("SUCCEEDED", 0), total, unsuccessful,
+        counts.get("IN_PROGRESS", 0), counts.get("QUEUED", 0), _duration(elapsed), _duration(remaining),
     )
 
 
@@ -226,25 +324,71 @@ def _names(names, limit=10):
     return text + (" and {0} more".format(len(names) - limit) if len(names) > limit else "")
 
 
+def _counts_text(counts):
+    return ", ".join("{0} {1}".format(counts[s], s) for s in sorted(counts) if counts[s]) or "none"
+
+
+def _with_note(message, verdict):
+    note = _job_note(verdict.job, verdict.total)
+    return message + "; " + note if note else message
+
+
 def failure_message(job_id, verdict, policy, failed_items):
     """One line that says what failed."""
-    if verdict.reason == "never got an execution":
-        return "Job {0} is {1}, but {2} never got an execution: not a target of the job".format(
-            job_id, verdict.job_status, _names(list(verdict.missing)))
-    if verdict.reason == "the job is being deleted":
+    reason = verdict.reason
+    if reason == REASON_NEVER_GOT_EXECUTION:
+        return _with_note("Job {0} is {1}, but {2} never got an execution: not a target of the job".format(
+            job_id, verdict.job_status, _names(list(verdict.missing))), verdict)
+    if reason == REASON_BEING_DELETED:
         return "Job {0} is being deleted".format(job_id)
-    # The failed executions are listed after the deciding poll; more may have
-    # failed in between, and the count must not trail the list.
+    if reason == REASON_NO_EXECUTIONS or (reason == REASON_JOB_CANCELED and verdict.total == 0):
+        if verdict.job_status == "CANCELED":
+            return "Job {0}: {1} before any execution was created".format(job_id, _cancel_text(verdict.job))
+        return "Job {0} is {1} with no executions: its targets matched no thing".format(job_id, verdict.job_status)
+    if reason == REASON_JOB_CANCELED:
+        message = "Job {0}: {1}; executions: {2}".format(job_id, _cancel_text(verdict.job), _counts_text(verdict.counts))
+        # The canceled executions are the cancel's doing; name the devices that failed.
+        failed_items = [item for item in failed_items if item.get("status") != "CANCELED"]
+        if failed_items:
+            message += "; failed: {0}".format(describe_executions(failed_items))
+        return message
+    if reason == REASON_TOO_FEW_EXECUTIONS:
+        return _with_note("Job {0} is {1} with {2} executions, fewer than min_executions {3}: {4}".format(
+            job_id, verdict.job_status, verdict.total, policy.min_executions, _counts_text(verdict.counts)), verdict)
+    # REASON_OVER_LIMIT.  The failed executions are listed after the deciding
+    # poll; more may have failed in between, and the count must not trail.
     failures = max(verdict.failures, len(failed_items))
     message = "Job {0}: {1} of {2} executions failed, over the limit ({3}): {4}".format(
         job_id, failures, max(verdict.total, failures), policy.describe_limit(), describe_executions(failed_items))
     still = sum(verdict.counts.get(s, 0) for s in PENDING_STATUSES)
     if still:
         message += "; {0} still pending".format(still)
-    return message
+    return _with_note(message, verdict)
 
 
-def timeout_message(job_id, timeout, verdict, job, last_error=None):
+def success_message(job_id, verdict, policy):
+    return _with_note("Job {0}: all {1} executions finished; {2} in a fail_on status (limit: {3})".format(
+        job_id, verdict.total, verdict.failures, policy.describe_limit()), verdict)
+
+
+def job_result(job):
+    """The job's own state for the wait's result; None for what AWS left out."""
+    if job is None:
+        return dict(job_status=None, reason_code=None, comment=None, scheduling_config=None, scheduled_job_rollouts=None)
+    return dict(job_status=job.status or None, reason_code=job.reason_code, comment=job.comment,
+                scheduling_config=dict(job.scheduling_config) if job.scheduling_config else None,
+                scheduled_job_rollouts=list(job.scheduled_job_rollouts) if job.scheduled_job_rollouts else None)
+
+
+def missing_job_message(job_id, last_seen=None):
+    """The job is gone: never there, or deleted while the gate waited."""
+    if last_seen is None:
+        return "Job {0} does not exist".format(job_id)
+    return "Job {0} was deleted while the gate waited on it (last seen {1}; executions: {2})".format(
+        job_id, last_seen.status or "without a status", _counts_text(dict((s, n) for s, n in last_seen.counts.items() if n)))
+
+
+def timeout_message(job_id, timeout, verdict, job, last_error=None, policy=None):
     if verdict is None:
         message = "Job {0}: timed out after {1:g} s without a successful poll".format(job_id, timeout)
     elif verdict.pending or verdict.missing:
@@ -258,8 +402,16 @@ def timeout_message(job_id, timeout, verdict, job, last_error=None):
         pending = dict((s, verdict.counts.get(s, 0)) for s in ("QUEUED", "IN_PROGRESS") if verdict.counts.get(s))
         message = "Job {0}: timed out after {1:g} s; still pending: {2}".format(
             job_id, timeout, ", ".join("{0} {1}".format(n, s) for s, n in pending.items()) or "none")
-        if job is not None and job.rollout_pending:
+        if job is not None and job.rolling_out:
             message += "; the rollout is still creating executions"
+        elif job is not None and verdict.total == 0 and not job.scheduled:
+            message += "; no executions yet: the job's targets have matched no thing so far"
+        if policy is not None and 0 < verdict.total < policy.min_executions:
+            message += "; {0} executions, fewer than min_executions {1}".format(verdict.total, policy.min_executions)
+    if verdict is not None and job is not None:
+        note = _job_note(job, sum(verdict.counts.values()))
+        if note:
+            message += "; " + note
     if last_error:
         message += "; {0}".format(last_error)
     return message

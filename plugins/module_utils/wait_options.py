@@ -21,6 +21,8 @@ WAIT_ARGUMENT_SPEC = dict(
     fail_on=dict(type="list", elements="str", default=list(DEFAULT_FAIL_ON), choices=list(JOB_EXECUTION_STATUSES)),
     max_failures=dict(type="int"),
     max_failure_percent=dict(type="float"),
+    # No default here, so that giving it in thing mode is an error; 1 when omitted.
+    min_executions=dict(type="int"),
 )
 WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
 
@@ -46,6 +48,11 @@ def build_wait_request(params, check_mode=False):
     things = params["thing_names"]
     if params["execution_number"] is not None and (things is None or len(things) != 1):
         raise InvalidOption("execution_number", "needs exactly one thing in thing_names")
+    min_executions = params.get("min_executions")
+    if min_executions is not None and things is not None:
+        raise InvalidOption("min_executions", "applies to fleet mode only; thing mode waits on every thing in thing_names")
+    if min_executions is not None and min_executions < 1:
+        raise InvalidOption("min_executions", "must be 1 or more, got {0}".format(min_executions))
     return WaitRequest(
         job_id=params["job_id"],
         thing_names=things,
@@ -53,6 +60,6 @@ def build_wait_request(params, check_mode=False):
         timeout=timeout,
         sleep=sleep,
         delay=delay,
-        policy=GatePolicy(frozenset(params["fail_on"]), max_failures, max_percent),
+        policy=GatePolicy(frozenset(params["fail_on"]), max_failures, max_percent, min_executions or 1),
         check_mode=check_mode,
     )

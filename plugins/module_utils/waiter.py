@@ -59,6 +59,9 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     decide_things,
     is_final,
     failure_message,
+    job_result,
+    missing_job_message,
+    success_message,
     timeout_message,
 )
 
@@ -216,7 +219,7 @@ class ThingPoller:
         if not self.pinned and self._counts_show_only_work_in_progress(job):
             self.counts_only = True
             fresh = dict((status, n) for status, n in job.counts.items() if n)
-            return dataclasses.replace(self.verdict, counts=fresh)
+            return dataclasses.replace(self.verdict, counts=fresh, job=job, job_status=job.status)
         self.counts_only = False
         unfinished = [t for t in things if t not in self.observed or not is_final(job, self.observed[t], self.pinned)]
         budget = math.ceil(len(things) / PAGE_SIZE) + 1  # calls left after DescribeJob
@@ -396,13 +399,14 @@ class Waiter:
         self.timeline.append({"at": round(now - started, 1), "counts": counts})
         if self.on_poll is not None:
             self.on_poll(dict(job_id=self.request.job_id, counts=counts, elapsed=now - started,
-                              remaining=max(0.0, deadline - now), expected=self.poller.expected))
+                              remaining=max(0.0, deadline - now), expected=self.poller.expected, job=self.job))
 
     def _poll(self):
         """One round: DescribeJob, then whatever the mode's poller needs."""
         job = describe_job(self.client, self.request.job_id)
         if job is None:
-            raise WaitAborted("Job {0} does not exist".format(self.request.job_id))
+            # Seen before: deleted while the gate waited, not a typo.
+            raise WaitAborted(missing_job_message(self.request.job_id, self.job))
         self.job = JobSnapshot.from_job(shape_job(job))
         return self.poller.poll(self.job)
 
@@ -429,6 +433,7 @@ class Waiter:
             polls=self.polls,
             timeline=self.timeline,
             elapsed=round(self.clock() - started, 3),
+            **job_result(self.job)
         )
         if request.check_mode:
             return result
@@ -439,10 +444,10 @@ class Waiter:
             if last_failure is not None:
                 last_error = describe_error(last_failure, "the last poll failed", self.secrets)
                 result.update(error_fields(last_failure, self.secrets))
-            result.update(failed=True, msg=timeout_message(request.job_id, request.timeout, verdict, self.job, last_error))
+            result.update(failed=True, msg=timeout_message(request.job_id, request.timeout, verdict, self.job, last_error,
+                                                           request.policy))
         else:
-            result["msg"] = "Job {0}: all {1} executions finished; {2} in a fail_on status (limit: {3})".format(
-                request.job_id, verdict.total, verdict.failures, request.policy.describe_limit())
+            result["msg"] = success_message(request.job_id, verdict, request.policy)
         if self.poller.report_gap:
             result["msg"] += "; " + self.poller.report_gap
         return result

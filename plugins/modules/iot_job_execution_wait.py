@@ -16,8 +16,20 @@ description:
     execution the job has or will get from its rollout (fleet mode).
   - Fails B(as soon as) the executions in a O(fail_on) status go over O(max_failures) or O(max_failure_percent),
     without waiting for the rest. Passes once every waited execution is terminal and the limit held.
-  - A job that does not exist fails at once. A thing whose execution does not exist yet is waited for, since
-    rollouts create executions over minutes; at timeout the message names the things that never got one.
+  - A job that does not exist fails at once, and so does a job that is deleted while the task waits; the message
+    tells the two apart. A thing whose execution does not exist yet is waited for, since rollouts create
+    executions over minutes; at timeout the message names the things that never got one.
+  - "A job that has not run never passes. A V(SCHEDULED) job has not started, or waits between maintenance
+    windows: the task keeps waiting until it rolls out, or until O(timeout), and failures seen so far still count.
+    In fleet mode a job with fewer than O(min_executions) executions never passes: while it is V(IN_PROGRESS)
+    or V(SCHEDULED) the task waits, and once it is V(COMPLETED) or V(CANCELED) the task fails at once."
+  - "A V(CANCELED) job, canceled by an operator or by its C(abortConfig), fails the task in fleet mode whatever the
+    limits, naming the job's C(reasonCode) and C(comment). In thing mode the named things are judged as usual (a
+    V(CANCELED) execution is a failure under the default O(fail_on)), and the message says the job was canceled.
+    With O(fail_on=[]) the task only reports, canceled or not."
+  - "A C(CONTINUOUS) job never reaches V(COMPLETED). Fleet mode passes when every current execution is final, no
+    targets are still being rolled out (C(processingTargets) is empty), the job is not V(SCHEDULED), and
+    O(min_executions) is met."
   - "Retries: when the job has C(jobExecutionsRetryConfig), a V(FAILED) or V(TIMED_OUT) execution with retries
     left is not final, because AWS IoT will queue it again with a new execution number. It counts as a failure
     only once its retries are used up, or once the job stops retrying (the job is no longer C(IN_PROGRESS))."
@@ -84,6 +96,14 @@ options:
         grows while the rollout creates executions. Pair it with the job's C(abortConfig) and its
         C(minNumberOfExecutedThings) for early stages.
     type: float
+  min_executions:
+    description:
+      - Fleet mode only. The task passes only when the job has at least this many executions, all final, so that a
+        half-populated thing group cannot pass a stage that must cover, say, 500 devices.
+      - When the job is over (V(COMPLETED) or V(CANCELED)) with fewer executions, the task fails at once with the
+        numbers; before that it waits.
+      - When omitted, V(1) in fleet mode, so that a job with no executions never passes. Must be 1 or more.
+    type: int
 extends_documentation_fragment:
   - iotops.aws.connection
 attributes:
@@ -123,6 +143,16 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ item.thing_name }}: {{ item.status }} {{ item.status_details.details_map | default({}) }}"
   loop: "{{ gate.job_executions }}"
+
+- name: Fleet stage that must reach at least 500 devices
+  iotops.aws.iot_job_execution_wait:
+    job_id: fw-2-4-1-rest
+    min_executions: 500
+    max_failure_percent: 2
+    timeout: 14400
+    sleep: 60
+  run_once: true
+  delegate_to: localhost
 
 - name: Report only, never fail on a status
   iotops.aws.iot_job_execution_wait:
@@ -179,10 +209,41 @@ timeline:
       type: dict
       returned: always
   sample: [{"at": 0.1, "counts": {"QUEUED": 10}}, {"at": 5.1, "counts": {"SUCCEEDED": 10}}]
+job_status:
+  description:
+    - The job's status at the last poll, V(IN_PROGRESS), V(SCHEDULED), V(COMPLETED), V(CANCELED) or
+      V(DELETION_IN_PROGRESS); V(null) without a successful poll.
+  returned: always
+  type: str
+  sample: IN_PROGRESS
+reason_code:
+  description: The C(reasonCode) a canceled job was given by C(CancelJob) or by its C(abortConfig); V(null) when AWS gives none.
+  returned: always
+  type: str
+  sample: GATE_FAILED
+comment:
+  description: The C(comment) a canceled job was given; V(null) when AWS gives none.
+  returned: always
+  type: str
+  sample: Stopped by the rollout gate
+scheduling_config:
+  description:
+    - The job's C(schedulingConfig) in snake_case (C(start_time), C(end_time), C(end_behavior),
+      C(maintenance_windows)); V(null) when the job has none.
+  returned: always
+  type: dict
+  sample: {"start_time": "2026-05-01T02:00", "end_behavior": "STOP_ROLLOUT"}
+scheduled_job_rollouts:
+  description: The next maintenance windows' start times, as C(start_time) items; V(null) when AWS gives none.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"start_time": "2026-05-02T02:00"}]
 msg:
   description:
     - One line. On failure it says what failed - which things, which statuses, the first C(statusDetails) - or
-      that the wait timed out and what was still pending.
+      that the wait timed out and what was still pending. It says when the job was canceled (with its
+      C(reasonCode) and C(comment)), still scheduled, or between maintenance windows.
   returned: always
   type: str
   sample: "Job fw-2-4-1: 1 of 3 executions failed, over the limit (max_failures 0): sensor-0002 FAILED (reason=checksum mismatch)"

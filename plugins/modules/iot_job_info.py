@@ -142,6 +142,29 @@ jobs:
       description: C(in_progress_timeout_in_minutes), after which an execution in progress times out.
       type: dict
       returned: always
+    reason_code:
+      description: The C(reasonCode) the job was canceled with, by C(CancelJob) or by its C(abortConfig); V(null) when none.
+      type: str
+      returned: always
+      sample: GATE_FAILED
+    comment:
+      description: The C(comment) the job was canceled with; V(null) when none.
+      type: str
+      returned: always
+      sample: Stopped by the rollout gate
+    scheduling_config:
+      description:
+        - When the job rolls out, C(start_time), C(end_time), C(end_behavior) and C(maintenance_windows) (each a
+          C(start_time) cron expression and C(duration_in_minutes)); V(null) for a job without one.
+        - A job with a future C(start_time), or between maintenance windows, has RV(jobs[].status=SCHEDULED).
+      type: dict
+      returned: always
+      sample: {"start_time": "2026-05-01T02:00", "end_behavior": "STOP_ROLLOUT"}
+    scheduled_job_rollouts:
+      description: The start times of the next maintenance windows, as C(start_time) items; V(null) when AWS gives none.
+      type: list
+      elements: dict
+      returned: always
     document_parameters:
       description: The values the job document's placeholders were given, with keys exactly as given; V({}) when none.
       type: dict

@@ -17,6 +17,7 @@ reflects every event that was due.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import heapq
 import itertools
 import math
@@ -28,10 +29,13 @@ from typing import Any, Callable
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
 from moto.iot import models as iot_models
+from moto.iot import responses as iot_responses
 
 from local_endpoint import writes
 
 PENDING = ("QUEUED", "IN_PROGRESS")
+# schedulingConfig's and scheduledJobRollouts' time format.
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
 RETRYABLE = ("FAILED", "TIMED_OUT")
 COUNT_KEYS = {
@@ -122,6 +126,13 @@ class SimJob:
     next_roll_at: float = 0.0
     timeline: list = dataclasses.field(default_factory=list)    # (at, thing, execution number, retry)
 
+    # Between maintenance windows (and before a scheduled start) the job is
+    # SCHEDULED: queueing and starting executions wait here for the next one.
+    deferred: list = dataclasses.field(default_factory=list)
+    windows: tuple = ()         # (open, close) on the fleet's clock
+    in_window: bool = True      # always, for a job without windows
+    rollout_stopped: bool = False
+
     def script(self, thing: str) -> Device:
         if thing in self.devices:
             return self.devices[thing]
@@ -192,6 +203,7 @@ class Fleet:
             self._jobs.clear()
             self._events.clear()
             self._backend_id = id(backend)
+            backend.__dict__["_iotops_fleet"] = self  # for CancelJob
         return backend
 
     def reset(self) -> None:
@@ -232,7 +244,9 @@ class Fleet:
                    retry_delay: float = 0.2, document_parameters: dict | None = None,
                    timeout_minutes: int | None = None, register_things: bool = True,
                    rollout: dict | None = None, abort: dict | None = None,
-                   failing: Device | None = None, failing_fraction: float = 0.0) -> None:
+                   failing: Device | None = None, failing_fraction: float = 0.0,
+                   scheduled_start: float | None = None, maintenance_windows=None,
+                   scheduled_end: float | None = None, end_behavior: str = "STOP_ROLLOUT") -> None:
         """Create a job whose devices follow their scripts from now on.
 
         ``retry`` maps FAILED, TIMED_OUT or ALL to a number of retries, as
@@ -240,6 +254,15 @@ class Fleet:
         ``default``, which by default stays QUEUED, or ``failing`` for a
         ``failing_fraction`` of them.  ``rollout`` and ``abort`` are
         ``jobExecutionsRolloutConfig`` and ``abortConfig`` as the API takes them.
+
+        ``schedulingConfig``, in seconds from now rather than AWS's 30 minutes
+        ahead at least: ``scheduled_start`` keeps the job SCHEDULED until
+        then, and the rollout (rate, ``appear``) counts from it;
+        ``maintenance_windows``, a list of (open, close), makes the job
+        IN_PROGRESS only within them and SCHEDULED between them, when no
+        execution is created or started (devices already working go on);
+        at ``scheduled_end`` the ``end_behavior`` applies: STOP_ROLLOUT
+        creates no more executions, CANCEL and FORCE_CANCEL cancel the job.
         """
         groups = groups or {}
         with self.lock:
@@ -271,16 +294,64 @@ class Fleet:
             )
             job = backend.jobs[job_id]
             job.targets = targets
-            job.status = "IN_PROGRESS"
+            self._at = now = self.clock()
+            windows = tuple((now + float(start), now + float(end)) for start, end in (maintenance_windows or ()))
+            job.scheduling_config = self._scheduling_config(scheduled_start, windows, scheduled_end, end_behavior)
+            start = now + max(0.0, float(scheduled_start or 0.0))
             sim = SimJob(job_id, _retry_limits(retry), target_selection == "SNAPSHOT", retry_delay=retry_delay,
                          devices=dict(devices or {}), default=default or IDLE, failing=failing,
-                         failing_fraction=failing_fraction)
+                         failing_fraction=failing_fraction, windows=windows, in_window=not windows)
+            job.status = "IN_PROGRESS" if start <= now and sim.in_window else "SCHEDULED"
             self._jobs[job_id] = sim
+            for opens, closes in windows:
+                self._schedule(opens, self._open_window, sim)
+                self._schedule(closes, self._close_window, sim)
+            if start > now:
+                self._schedule(start, self._start_job, sim)
+            if scheduled_end is not None:
+                self._schedule(now + float(scheduled_end), self._end_job, sim, end_behavior)
             members = list(things) + [name for group in groups.values() for name in group]
-            self._at = sim.started = self.clock()
+            sim.started = start
             self.roll_out(sim, members)
             self._publish(sim)
             self.advance()
+
+    def cancel_job(self, job_id: str, reason_code: str | None = None, comment: str | None = None,
+                   force: bool = False):
+        """CancelJob as AWS IoT does it: QUEUED executions are canceled, and
+        IN_PROGRESS ones too with ``force`` (``forceCanceled``); no execution
+        is created or retried after."""
+        with self.lock:
+            backend = self.backend
+            job = backend.jobs.get(job_id)
+            if job is None:
+                raise iot_models.ResourceNotFoundException("Job {0} does not exist".format(job_id))
+            self.advance()
+            # Whether AWS refuses to cancel a COMPLETED job is not documented;
+            # the simulator cancels it, as moto does and the guide's rescue expects.
+            if job.status == "DELETION_IN_PROGRESS":
+                return job
+            self._cancel(self._jobs[job_id], reason_code, comment, force)
+            return job
+
+    def _cancel(self, sim, reason_code=None, comment=None, force=False) -> None:
+        backend = self.backend
+        job_id = sim.job_id
+        job = backend.jobs[job_id]
+        job.status = "CANCELED"
+        job.reason_code = reason_code if reason_code is not None else job.reason_code
+        job.comment = comment if comment is not None else job.comment
+        job.force = bool(force) or job.force
+        doomed = ("QUEUED", "IN_PROGRESS") if force else ("QUEUED",)
+        for (execution_job, _thing), execution in backend.job_executions.items():
+            if execution_job == job_id and execution.status in doomed:
+                execution.force_canceled = execution.status == "IN_PROGRESS"
+                execution.approximate_seconds_before_time_out = None
+                self._set_status(sim, execution, "CANCELED")
+        sim.unrolled = sim.retrying = 0
+        sim.waiting.clear()
+        sim.deferred.clear()
+        self._publish(sim)
 
     def add_to_group(self, group: str, thing: str, script: Device | None = None) -> None:
         """A thing joins a group: continuous jobs that target the group reach it."""
@@ -341,8 +412,18 @@ class Fleet:
         """(clock time, outcome) of every device finish of the job still
         scheduled: the exact moments a benchmark measures its latency from."""
         with self.lock:
-            return [(due, args[2].outcome) for due, _order, action, sim, args in self._events
-                    if sim.job_id == job_id and action == self._finish]
+            # A finish is scheduled when its device starts: a start still to
+            # come tells when its finish will be.
+            finishes = []
+            for due, _order, action, sim, args in self._events:
+                attempt = args[2] if len(args) > 2 else None
+                if sim.job_id != job_id or not isinstance(attempt, Attempt) or attempt.outcome is None:
+                    continue
+                if action == self._finish:
+                    finishes.append((due, attempt.outcome))
+                elif action == self._start:
+                    finishes.append((due + max(0.0, attempt.finish - attempt.start), attempt.outcome))
+            return finishes
 
     def next_event_in(self) -> float | None:
         with self.lock:
@@ -365,12 +446,11 @@ class Fleet:
 
     def _roll(self, sim: SimJob) -> None:
         job = self.backend.jobs[sim.job_id]
-        if job.status in ("CANCELED", "COMPLETED", "DELETION_IN_PROGRESS"):
+        if sim.rollout_stopped or job.status in ("CANCELED", "COMPLETED", "DELETION_IN_PROGRESS"):
             sim.unrolled -= len(sim.waiting)
             sim.waiting.clear()
             return
-        if job.status != "IN_PROGRESS":  # not started yet, or paused: look again later
-            self._schedule(self._at + 1.0, self._roll, sim)
+        if self._held(sim, self._roll):  # resumes when the job starts or a window opens
             return
         while sim.waiting:
             name = sim.waiting.popleft()
@@ -387,15 +467,22 @@ class Fleet:
                     self._schedule(sim.next_roll_at, self._roll, sim)
                 return
 
+    def _held(self, sim, action, *args) -> bool:
+        """Whether the job holds ``action`` back: between maintenance windows
+        until the next one, or for good once it is over."""
+        status = self.backend.jobs[sim.job_id].status
+        if status == "SCHEDULED":
+            sim.deferred.append((action, args))
+            return True
+        return status != "IN_PROGRESS"
+
     def _queue(self, sim: SimJob, thing: str, number: int, retry_attempt: int) -> None:
-        backend = self.backend
-        job = backend.jobs[sim.job_id]
-        if job.status in ("CANCELED", "DELETION_IN_PROGRESS"):
-            if retry_attempt:
-                sim.retrying -= 1
-            else:
-                sim.unrolled -= 1
+        if self._held(sim, self._queue, thing, number, retry_attempt):
             return
+        if sim.rollout_stopped and not retry_attempt:
+            sim.unrolled -= 1
+            return
+        backend = self.backend
         key = (sim.job_id, thing)
         previous = backend.job_executions.get(key)
         if previous is not None:
@@ -415,11 +502,8 @@ class Fleet:
         sim.counts["QUEUED"] += 1
         sim.timeline.append((self._at, thing, number, retry_attempt))
         attempt = sim.script(thing).attempt(retry_attempt)
-        now = self._at
         if attempt.start != float("inf"):
-            self._schedule(now + attempt.start, self._start, sim, execution, attempt)
-        if attempt.outcome is not None:
-            self._schedule(now + max(attempt.finish, attempt.start), self._finish, sim, thing, execution, attempt)
+            self._schedule(self._at + attempt.start, self._start, sim, thing, execution, attempt)
 
     def _set_status(self, sim, execution, status, details=None):
         sim.counts[execution.status] -= 1
@@ -430,9 +514,11 @@ class Fleet:
         if details is not None:
             execution.status_details_map = dict(details)
 
-    def _start(self, sim, execution, attempt):
-        if execution.status != "QUEUED":
+    def _start(self, sim, thing, execution, attempt):
+        if execution.status != "QUEUED" or self._held(sim, self._start, thing, execution, attempt):
             return
+        if attempt.outcome is not None:
+            self._schedule(self._at + max(0.0, attempt.finish - attempt.start), self._finish, sim, thing, execution, attempt)
         execution.started_at = utcnow()
         job = self.backend.jobs[sim.job_id]
         minutes = (job.timeout_config or {}).get("inProgressTimeoutInMinutes")
@@ -449,10 +535,70 @@ class Fleet:
         self.check_abort(sim)
         job = self.backend.jobs[sim.job_id]
         allowed = max(sim.retry_limits.get(attempt.outcome, 0), sim.retry_limits.get("ALL", 0))
-        if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status == "IN_PROGRESS":
+        # Between windows a retry waits for the next one; a job that is over retries nothing.
+        if attempt.outcome in RETRYABLE and execution.retry_attempt < allowed and job.status in ("IN_PROGRESS", "SCHEDULED"):
             sim.retrying += 1
             self._schedule(self._at + sim.retry_delay, self._queue, sim, thing,
                            execution.execution_number + 1, execution.retry_attempt + 1)
+
+    # -- schedules ----------------------------------------------------------
+    def _wall(self, due: float) -> datetime.datetime:
+        return utcnow() + datetime.timedelta(seconds=due - self.clock())
+
+    def _scheduling_config(self, start, windows, end, end_behavior) -> dict:
+        """DescribeJob's schedulingConfig, in AWS's formats: YYYY-MM-DDTHH:MM
+        times and maintenance windows as a cron expression and minutes."""
+        config = {}
+        now = self.clock()
+        if start is not None:
+            config["startTime"] = self._wall(now + float(start)).strftime(TIME_FORMAT)
+        if end is not None:
+            config["endTime"] = self._wall(now + float(end)).strftime(TIME_FORMAT)
+            config["endBehavior"] = end_behavior
+        if windows:
+            config["maintenanceWindows"] = [
+                {"startTime": self._wall(opens).strftime("cron(%M %H %d %m ? %Y)"),
+                 "durationInMinutes": max(1, int(-(-(closes - opens) // 60)))}
+                for opens, closes in windows]
+        return config
+
+    def _release(self, sim) -> None:
+        held, sim.deferred = sim.deferred, []
+        for action, args in held:
+            action(sim, *args)
+
+    def _start_job(self, sim) -> None:
+        job = self.backend.jobs[sim.job_id]
+        if job.status == "SCHEDULED" and sim.in_window:
+            job.status = "IN_PROGRESS"
+            self._release(sim)
+
+    def _open_window(self, sim) -> None:
+        sim.in_window = True
+        job = self.backend.jobs[sim.job_id]
+        if job.status == "SCHEDULED" and not any(e[2] == self._start_job and e[3] is sim for e in self._events):
+            job.status = "IN_PROGRESS"
+            self._release(sim)
+
+    def _close_window(self, sim) -> None:
+        sim.in_window = False
+        job = self.backend.jobs[sim.job_id]
+        if job.status == "IN_PROGRESS":
+            job.status = "SCHEDULED"
+
+    def _end_job(self, sim, end_behavior) -> None:
+        job = self.backend.jobs[sim.job_id]
+        if job.status not in ("IN_PROGRESS", "SCHEDULED"):
+            return
+        if end_behavior in ("CANCEL", "FORCE_CANCEL"):
+            self._cancel(sim, force=end_behavior == "FORCE_CANCEL")
+            return
+        sim.rollout_stopped = True
+        queued_later = sum(1 for action, args in sim.deferred if action == self._queue and not args[2])
+        sim.unrolled -= queued_later
+        sim.deferred = [(action, args) for action, args in sim.deferred if not (action == self._queue and not args[2])]
+        job.status = "IN_PROGRESS"
+        self._release(sim)
 
     def _publish(self, sim: SimJob) -> None:
         """Make the job's status and counts tell the truth."""
@@ -463,6 +609,9 @@ class Fleet:
         details["processingTargets"] = list(job.targets) if sim.unrolled else []
         job.job_process_details = details
         job.last_updated_at = utcnow()
+        now = self.clock()
+        job.iotops_rollouts = [{"startTime": self._wall(opens).strftime(TIME_FORMAT)}
+                               for opens, _closes in sim.windows if opens > now][:7]
         pending = sim.unrolled or sim.retrying or any(sim.counts[s] for s in PENDING)
         if job.status == "IN_PROGRESS" and sim.snapshot and not pending:
             job.status = "COMPLETED"
@@ -523,25 +672,7 @@ class Fleet:
             return
         comment = writes.abort_comment(job.abort_config, sim.counts)
         if comment:
-            self.cancel_job(sim.job_id, reason_code=writes.ABORT_REASON_CODE, comment=comment)
-
-    # -- CancelJob: a minimal stand-in, kept last so that the full version can
-    # replace it whole.
-    def cancel_job(self, job_id: str, reason_code: str | None = None, comment: str | None = None,
-                   force: bool = False) -> None:
-        with self.lock:
-            sim = self._jobs[job_id]
-            job = self.backend.jobs[job_id]
-            job.status = "CANCELED"
-            job.reason_code, job.comment, job.force = reason_code, comment, force
-            sim.unrolled -= len(sim.waiting)
-            sim.waiting.clear()
-            for (execution_job, _thing), execution in list(self.backend.job_executions.items()):
-                if execution_job == job_id and (execution.status == "QUEUED"
-                                                or (force and execution.status == "IN_PROGRESS")):
-                    execution.force_canceled = execution.status == "IN_PROGRESS"
-                    self._set_status(sim, execution, "CANCELED")
-            self._publish(sim)
+            self._cancel(sim, reason_code=writes.ABORT_REASON_CODE, comment=comment)
 
 
 def _retry_limits(retry: dict) -> dict[str, int]:
@@ -601,6 +732,28 @@ def install_moto_patches() -> None:
             return old[int(execution_number)]
         return original_describe(self, job_id, thing_name, execution_number)
 
+    original_cancel = iot_models.IoTBackend.cancel_job
+
+    def cancel_job(self, job_id, reason_code, comment, force):
+        fleet = self.__dict__.get("_iotops_fleet")
+        if fleet is None:
+            return original_cancel(self, job_id, reason_code, comment, force)
+        return fleet.cancel_job(job_id, reason_code, comment, bool(force))
+
+    original_describe_job = iot_responses.IoTResponse.describe_job
+
+    def describe_job_response(self):
+        answer = original_describe_job(self)
+        job = self.iot_backend.jobs.get(self._get_param("jobId"))
+        rollouts = getattr(job, "iotops_rollouts", None)
+        if rollouts:
+            answer.result["job"]["scheduledJobRollouts"] = rollouts
+        if not answer.result["job"].get("schedulingConfig"):
+            answer.result["job"].pop("schedulingConfig", None)  # AWS leaves it out for an unscheduled job
+        return answer
+
+    iot_models.IoTBackend.cancel_job = cancel_job
+    iot_responses.IoTResponse.describe_job = describe_job_response
     iot_models.FakeJobExecution.to_get_dict = to_get_dict
     iot_models.FakeJobExecution.to_dict = to_dict
     iot_models.IoTBackend.describe_job_execution = describe_job_execution
