@@ -154,3 +154,40 @@ def advance_until(iot, condition, timeout=10.0):
             return
         time.sleep(0.02)
     raise AssertionError("the simulated fleet did not settle within {0} s".format(timeout))
+
+
+def schedule_task(endpoint, job_id: str, event: str) -> dict:
+    """A task that applies a schedule event to a simulated job now (Fleet.trigger)."""
+    return {
+        "name": "{0} {1}".format(event, job_id),
+        "check_mode": False,
+        "ansible.builtin.uri": {"url": "{0}/_sim/jobs/{1}/schedule".format(endpoint.url, job_id), "method": "POST",
+                                "body_format": "json", "body": {"event": event}},
+    }
+
+
+def _describe_job_count(job_id: str, registered: str) -> str:
+    return ("{0}.json.requests | selectattr('api', 'equalto', 'DescribeJob') "
+            "| selectattr('path', 'equalto', '/jobs/{1}') | list | length").format(registered, job_id)
+
+
+def polls_so_far_task(endpoint, job_id: str) -> dict:
+    """A task that registers ``polls_so_far``: how often DescribeJob was asked about the job."""
+    return {"name": "polls so far {0}".format(job_id),
+            "ansible.builtin.uri": {"url": endpoint.url + "/_sim/requests", "return_content": True},
+            "register": "requests_so_far"}
+
+
+def until_polled_task(endpoint, job_id: str, times: int, after_polls_so_far: bool = False) -> dict:
+    """A task that returns once DescribeJob was asked about the job ``times``
+    times (more than at polls_so_far_task, with ``after_polls_so_far``):
+    proof that a wait running under ``async:`` has seen the job as it is now."""
+    since = "({0})".format(_describe_job_count(job_id, "requests_so_far")) if after_polls_so_far else "0"
+    return {
+        "name": "until polled {0}".format(job_id),
+        "ansible.builtin.uri": {"url": endpoint.url + "/_sim/requests", "return_content": True},
+        "register": "polled",
+        "until": "({0}) >= {1} + {2}".format(_describe_job_count(job_id, "polled"), since, times),
+        "retries": 300,
+        "delay": 0.2,
+    }

@@ -396,7 +396,7 @@ class Waiter:
     def _record(self, started, deadline):
         now = self.clock()
         counts = dict(self.verdict.counts)
-        self.timeline.append({"at": round(now - started, 1), "counts": counts})
+        self.timeline.append({"at": round(now - started, 1), "job_status": self.job.status, "counts": counts})
         if self.on_poll is not None:
             self.on_poll(dict(job_id=self.request.job_id, counts=counts, elapsed=now - started,
                               remaining=max(0.0, deadline - now), expected=self.poller.expected, job=self.job))

@@ -204,11 +204,17 @@ timeline:
       description: Seconds since the task started.
       type: float
       returned: always
+    job_status:
+      description:
+        - The job's status at that poll. A job with maintenance windows shows V(SCHEDULED) between them.
+      type: str
+      returned: always
     counts:
       description: Execution status to number of waited executions.
       type: dict
       returned: always
-  sample: [{"at": 0.1, "counts": {"QUEUED": 10}}, {"at": 5.1, "counts": {"SUCCEEDED": 10}}]
+  sample: [{"at": 0.1, "job_status": "IN_PROGRESS", "counts": {"QUEUED": 10}},
+           {"at": 5.1, "job_status": "COMPLETED", "counts": {"SUCCEEDED": 10}}]
 job_status:
   description:
     - The job's status at the last poll, V(IN_PROGRESS), V(SCHEDULED), V(COMPLETED), V(CANCELED) or

@@ -13,7 +13,7 @@ import sys
 import boto3
 import pytest
 
-from conftest import ACCESS_KEY, SECRET_KEY, create_job_task
+from conftest import ACCESS_KEY, SECRET_KEY, create_job_task, polls_so_far_task, schedule_task, until_polled_task
 from local_endpoint import device
 
 WAIT = "iotops.aws.iot_job_execution_wait"
@@ -51,31 +51,56 @@ def test_a_scheduled_job_that_has_not_started_times_out_saying_so(playbook, iot)
     assert "fw-later: the job is still SCHEDULED, to start at {0} - 0/0 succeeded".format(start) in run.stdout
 
 
+def async_wait(job_id, **args):
+    """The wait under ``async:``, so the play can change the job while it waits."""
+    args = dict(dict(job_id=job_id, sleep=0.3, timeout=120), **args)
+    return {"name": "wait", WAIT: args, "async": 180, "poll": 0, "register": "waiting"}
+
+
+AWAIT_RESULT = {"name": "result", "ansible.builtin.async_status": {"jid": "{{ waiting.ansible_job_id }}"},
+                "register": "done", "until": "done.finished", "retries": 300, "delay": 0.3, "ignore_errors": True}
+
+
 def test_a_scheduled_job_is_waited_for_until_it_has_run(playbook, iot):
+    # The job starts only once the wait has polled it twice while SCHEDULED.
     run = playbook([
-        create_job_task(iot, job_id="fw-soon", things=NAMES, default=ok(), scheduled_start=4),
-        wait_task(job_id="fw-soon"),
+        create_job_task(iot, job_id="fw-soon", things=NAMES, default=ok(), scheduled_start=3600),
+        async_wait("fw-soon"),
+        until_polled_task(iot, "fw-soon", 2),
+        schedule_task(iot, "fw-soon", "start"),
+        AWAIT_RESULT,
     ])
-    result = run.result("wait")
+    result = run.result("result")
     assert result["verdict"] == "succeeded", result["msg"]
     assert result["status_counts"] == {"SUCCEEDED": 4}
     assert result["job_status"] == "COMPLETED"
+    statuses = [entry["job_status"] for entry in result["timeline"]]
+    assert statuses[:2] == ["SCHEDULED", "SCHEDULED"] and statuses[-1] == "COMPLETED", statuses
 
 
 # -- maintenance windows ------------------------------------------------------
 def test_the_wait_goes_on_through_the_end_of_a_maintenance_window(playbook, iot):
-    # dev-0 finishes in the first window, dev-1 works through its end, and
-    # dev-2 and dev-3 get their executions only in the second window.
-    devices = {"dev-0": ok(start=0, finish=0.2), "dev-1": ok(start=0, finish=4),
-               "dev-2": ok(appear=3), "dev-3": ok(appear=3)}
+    # A continuous job whose executions have all succeeded when its window
+    # ends: only its SCHEDULED status keeps the gate from passing, until the
+    # next window opens.
     run = playbook([
-        create_job_task(iot, job_id="fw-windows", things=NAMES, devices=devices, maintenance_windows=[[0, 2], [6, 120]]),
-        wait_task(job_id="fw-windows"),
+        create_job_task(iot, job_id="fw-windows", groups={"fleet": NAMES[:2]}, target_selection="CONTINUOUS",
+                        default=QUICK, maintenance_windows=[[0, 3600]]),
+        {"name": "both done", "iotops.aws.iot_job_info": {"job_id": "fw-windows"}, "register": "job",
+         "until": "job.jobs[0].job_process_details.number_of_succeeded_things == 2", "retries": 100, "delay": 0.2},
+        schedule_task(iot, "fw-windows", "close_window"),
+        polls_so_far_task(iot, "fw-windows"),
+        async_wait("fw-windows"),
+        until_polled_task(iot, "fw-windows", 3, after_polls_so_far=True),
+        schedule_task(iot, "fw-windows", "open_window"),
+        AWAIT_RESULT,
     ])
-    result = run.result("wait")
+    result = run.result("result")
     assert result["verdict"] == "succeeded", result["msg"]
-    assert result["status_counts"] == {"SUCCEEDED": 4}
-    assert len(result["scheduling_config"]["maintenance_windows"]) == 2
+    assert result["status_counts"] == {"SUCCEEDED": 2}
+    statuses = [entry["job_status"] for entry in result["timeline"]]
+    assert statuses[:3] == ["SCHEDULED"] * 3 and statuses[-1] == "IN_PROGRESS", statuses
+    assert len(result["scheduling_config"]["maintenance_windows"]) == 1
 
 
 def test_a_timeout_between_windows_says_so(playbook, iot):

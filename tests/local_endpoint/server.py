@@ -129,6 +129,9 @@ class LocalEndpoint:
             if route == ("POST", "/_sim/settings"):
                 self.fleet.deletion_delay = float(body.get("deletion_delay", self.fleet.deletion_delay))
                 return _json(start_response, "200 OK", {"settings": body})
+            if method == "POST" and path.startswith("/_sim/jobs/") and path.endswith("/schedule"):
+                self.fleet.trigger(path[len("/_sim/jobs/"):-len("/schedule")], body["event"])
+                return _json(start_response, "200 OK", {"event": body["event"]})
             if method == "GET" and path.startswith("/_sim/jobs/") and path.endswith("/timeline"):
                 job_id = path[len("/_sim/jobs/"):-len("/timeline")]
                 with self.fleet.lock:
