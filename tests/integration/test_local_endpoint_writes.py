@@ -254,7 +254,7 @@ def test_maximum_per_minute_paces_a_job_created_through_the_api(iot, clock):
 def test_exponential_rate_increases_as_aws_describes(iot, clock, criteria, expected):
     iot.fleet.create_job("fw-1", things=["d{0}".format(n) for n in range(5)], rollout={"exponentialRate": {
         "baseRatePerMinute": 60, "incrementFactor": 2.0, "rateIncreaseCriteria": criteria}})
-    for _ in range(40):
+    for _tick in range(40):
         clock.tick(0.25)
         iot.fleet.advance()
     assert [entry["at"] for entry in iot.fleet.timeline("fw-1")] == pytest.approx(expected)
@@ -269,7 +269,7 @@ def test_abort_config_cancels_the_job_once_enough_executions_failed(iot, clock):
                    abortConfig={"criteriaList": [{"failureType": "FAILED", "action": "CANCEL",
                                                   "thresholdPercentage": 50, "minNumberOfExecutedThings": 4}]})
     # One thing a second, each done 0.5 s later; d1 and d3 fail: at 3.5 s four are done, half failed.
-    for _ in range(3):
+    for _second in range(3):
         clock.tick(1)
         assert api.describe_job(jobId="fw-1")["job"]["status"] == "IN_PROGRESS"
     clock.tick(1)
@@ -284,7 +284,7 @@ def test_failing_fraction_picks_a_deterministic_even_share(iot, clock):
     iot.fleet.create_job("bench", groups={"fleet": ["d{0:03d}".format(n) for n in range(100)]},
                          rollout_per_minute=1000, default=device("SUCCEEDED", start=0.1, finish=1),
                          failing=device("FAILED", start=0.1, finish=3), failing_fraction=0.3)
-    for _ in range(10):
+    for _second in range(10):
         clock.tick(1)
         iot.fleet.advance()
     counts = client(iot).describe_job(jobId="bench")["job"]["jobProcessDetails"]
