@@ -62,6 +62,7 @@ def test_waits_for_many_things_and_records_a_timeline(playbook, iot):
     assert any(sample["counts"].get("SUCCEEDED", 0) < 5 for sample in result["timeline"])
 
 
+@pytest.mark.smoke
 def test_a_failure_fails_the_task_with_the_devices_reason(playbook, iot):
     names = things("dev", 3)
     run = playbook([

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import base_env, create_job_task, write_inventory, write_playbook
 
 WAIT = "iotops.aws.iot_job_execution_wait"
@@ -20,6 +22,7 @@ def rollout(iot, job_id, finish=3.0):
     return create_job_task(iot, job_id=job_id, things=NAMES, devices=devices)
 
 
+@pytest.mark.smoke
 def test_progress_lines_appear_while_the_task_waits(tmp_path, iot):
     path = write_playbook(tmp_path, [
         rollout(iot, "fw-live", finish=8.0),
@@ -42,6 +45,7 @@ def test_progress_lines_appear_while_the_task_waits(tmp_path, iot):
     assert done_at - progress[0][0] > 1.5
 
 
+@pytest.mark.smoke
 def test_async_runs_the_module_and_still_gates(playbook, iot):
     run = playbook([
         rollout(iot, "fw-async", finish=1.5),
