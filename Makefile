@@ -6,8 +6,6 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
-# The pip version ansible-test bootstraps in its venvs names the cache file.
-PIP_FOR_ANSIBLE_TEST = $(shell grep -o "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*" | tr . _)
 
 .PHONY: help venv test lint sanity units integration demo build bench clean docs docs-check matrix floor smoke
 
@@ -47,12 +45,7 @@ lint: venv
 	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(BIN)/ansible-lint --offline
 
 sanity: venv
-	mkdir -p ~/.ansible/test/cache
-	cp tests/sanity/get_pip_offline.py ~/.ansible/test/cache/get_pip_$(PIP_FOR_ANSIBLE_TEST).py
-	rm -rf $(SANITY_TREE) && mkdir -p $(SANITY_TREE)
-	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $(SANITY_TREE)
-	cd $(SANITY_TREE) && git init -q . && git add -A && \
-		$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	$(call sanity-run,$(VENV),$(SANITY_TREE))
 
 build: venv
 	mkdir -p dist
@@ -94,8 +87,9 @@ docs-check: venv
 # -- Support matrix ------------------------------------------------------
 # Each supported ansible-core minor, at its latest patch, gets a venv of its
 # own under .build/matrix/ with the test pins of test-requirements.txt, and
-# runs its own ansible-test sanity, the unit tests and the smoke set (the
-# integration tests marked `smoke`: one real playbook per plugin at least).
+# runs its own ansible-test sanity, the plugins' unit tests and the smoke set
+# (the integration tests marked `smoke`: one real playbook per plugin at
+# least).  The rest of make test does not depend on ansible-core's version.
 # Venvs are built once (a stamp file) and pip's cache is used.
 MATRIX_CORE := 2.16 2.17 2.18 2.19
 CORE_2.16 := 2.16.19
@@ -104,7 +98,7 @@ CORE_2.18 := 2.18.19
 CORE_2.19 := 2.19.14
 MATRIX := .build/matrix
 # The test tools, at the versions test-requirements.txt pins.
-MATRIX_TOOLS = $(shell grep -E '^(moto\[server\]|pytest|pytest-xdist)==' test-requirements.txt)
+MATRIX_TOOLS = $(shell grep -E '^(moto\[server\]|pytest|pytest-xdist|ansible-runner)==' test-requirements.txt)
 TEST_BOTO = $(shell grep -E '^(boto3|botocore)==' test-requirements.txt)
 # The floor: the lowest boto3 and botocore requirements.txt accepts, on the
 # lowest supported ansible-core.
@@ -130,12 +124,13 @@ $(FLOOR)/venv/.installed: requirements.txt test-requirements.txt
 .PRECIOUS: $(MATRIX)/core-%/venv/.installed
 
 # $(call sanity-run,venv dir,tree dir): sanity with that venv's ansible-test,
-# from a copy of the checkout.  Each ansible-test pins its own pip; the
-# offline get-pip stand-in is cached under that version's name.
+# from a copy of the checkout.  Each ansible-test pins its own pip (the first
+# pin is the one for current Pythons); the offline get-pip stand-in is cached
+# under that version's name.
 define sanity-run
 	mkdir -p ~/.ansible/test/cache
 	cp tests/sanity/get_pip_offline.py ~/.ansible/test/cache/get_pip_$$(grep -o "pip='[0-9.]*'" \
-		$(1)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*" | tr . _).py
+		$(1)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -n 1 | grep -o "[0-9.]*" | tr . _).py
 	rm -rf $(2) && mkdir -p $(2)
 	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $(2)
 	cd $(2) && git init -q . && git add -A && \
@@ -151,7 +146,7 @@ $(addprefix matrix-,$(MATRIX_CORE)): matrix-%: $$(MATRIX)/core-$$(CORE_$$*)/venv
 	@echo "== ansible-core $(CORE_$*): sanity"
 	$(call sanity-run,$(MATRIX)/core-$(CORE_$*)/venv,$(MATRIX)/core-$(CORE_$*)/sanity/ansible_collections/iotops/aws)
 	@echo "== ansible-core $(CORE_$*): unit tests"
-	$(MATRIX)/core-$(CORE_$*)/venv/bin/pytest -q -p no:cacheprovider tests/unit
+	$(MATRIX)/core-$(CORE_$*)/venv/bin/pytest -q -p no:cacheprovider tests/unit/plugins
 	@echo "== ansible-core $(CORE_$*): smoke set"
 	$(MATRIX)/core-$(CORE_$*)/venv/bin/pytest -q -p no:cacheprovider -m smoke tests/integration
 
