@@ -6,10 +6,8 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
-# The pip version ansible-test bootstraps in its venvs names the cache file.
-PIP_FOR_ANSIBLE_TEST = $(shell grep -o "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*" | tr . _)
 
-.PHONY: help venv test lint sanity units integration demo build bench clean docs docs-check
+.PHONY: help venv test lint sanity units integration demo build bench clean docs docs-check matrix floor smoke
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -17,6 +15,9 @@ help:
 	@echo "make bench   fleet-scale benchmark (see benchmarks/RESULTS.md)"
 	@echo "make lint    ansible-lint on the playbooks, examples and metadata (part of make test)"
 	@echo "make docs    regenerate docs/plugins/ from the plugins' DOCUMENTATION, EXAMPLES and RETURN"
+	@echo "make matrix  sanity, unit tests and the smoke set on every supported ansible-core (2.16 to 2.19)"
+	@echo "make floor   the smoke set with the lowest boto3 and botocore requirements.txt accepts"
+	@echo "make smoke   the smoke set (pytest -m smoke) in .venv"
 
 venv: $(VENV)/.installed
 
@@ -44,12 +45,7 @@ lint: venv
 	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(BIN)/ansible-lint --offline
 
 sanity: venv
-	mkdir -p ~/.ansible/test/cache
-	cp tests/sanity/get_pip_offline.py ~/.ansible/test/cache/get_pip_$(PIP_FOR_ANSIBLE_TEST).py
-	rm -rf $(SANITY_TREE) && mkdir -p $(SANITY_TREE)
-	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $(SANITY_TREE)
-	cd $(SANITY_TREE) && git init -q . && git add -A && \
-		$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	$(call sanity-run,$(VENV),$(SANITY_TREE))
 
 build: venv
 	mkdir -p dist
@@ -87,6 +83,79 @@ docs-check: venv
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 	$(BIN)/rstcheck --report-level warning docs/*.rst
+
+# -- Support matrix ------------------------------------------------------
+# Each supported ansible-core minor, at its latest patch, gets a venv of its
+# own under .build/matrix/ with the test pins of test-requirements.txt, and
+# runs its own ansible-test sanity, the plugins' unit tests and the smoke set
+# (the integration tests marked `smoke`: one real playbook per plugin at
+# least).  The rest of make test does not depend on ansible-core's version.
+# Venvs are built once (a stamp file) and pip's cache is used.
+MATRIX_CORE := 2.16 2.17 2.18 2.19
+CORE_2.16 := 2.16.19
+CORE_2.17 := 2.17.14
+CORE_2.18 := 2.18.19
+CORE_2.19 := 2.19.14
+MATRIX := .build/matrix
+# The test tools, at the versions test-requirements.txt pins.
+MATRIX_TOOLS = $(shell grep -E '^(moto\[server\]|pytest|pytest-xdist|ansible-runner)==' test-requirements.txt)
+TEST_BOTO = $(shell grep -E '^(boto3|botocore)==' test-requirements.txt)
+# The floor: the lowest boto3 and botocore requirements.txt accepts, on the
+# lowest supported ansible-core.
+FLOOR_BOTO = $(shell sed -n 's/^\(boto3\|botocore\)>=\([0-9.]*\).*/\1==\2/p' requirements.txt)
+FLOOR_CORE := 2.16
+FLOOR := .build/floor
+
+# $(call matrix-venv,dir,ansible-core version,boto pins)
+define matrix-venv
+	rm -rf $(1)
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/pip install --quiet --disable-pip-version-check ansible-core==$(2) $(3) $(MATRIX_TOOLS)
+	touch $(1)/.installed
+endef
+
+# A venv's directory names its ansible-core version: a new pin, a new venv.
+$(MATRIX)/core-%/venv/.installed: requirements.txt test-requirements.txt
+	$(call matrix-venv,$(MATRIX)/core-$*/venv,$*,$(TEST_BOTO))
+
+$(FLOOR)/venv/.installed: requirements.txt test-requirements.txt
+	$(call matrix-venv,$(FLOOR)/venv,$(CORE_$(FLOOR_CORE)),$(FLOOR_BOTO))
+
+.PRECIOUS: $(MATRIX)/core-%/venv/.installed
+
+# $(call sanity-run,venv dir,tree dir): sanity with that venv's ansible-test,
+# from a copy of the checkout.  Each ansible-test pins its own pip (the first
+# pin is the one for current Pythons); the offline get-pip stand-in is cached
+# under that version's name.
+define sanity-run
+	mkdir -p ~/.ansible/test/cache
+	cp tests/sanity/get_pip_offline.py ~/.ansible/test/cache/get_pip_$$(grep -o "pip='[0-9.]*'" \
+		$(1)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -n 1 | grep -o "[0-9.]*" | tr . _).py
+	rm -rf $(2) && mkdir -p $(2)
+	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $(2)
+	cd $(2) && git init -q . && git add -A && \
+		$(abspath $(1))/bin/ansible-test sanity --venv --python 3.11 --color no
+endef
+
+matrix: $(addprefix matrix-,$(MATRIX_CORE))
+
+.PHONY: $(addprefix matrix-,$(MATRIX_CORE))
+# The venv's path depends on the stem: expanded a second time.
+.SECONDEXPANSION:
+$(addprefix matrix-,$(MATRIX_CORE)): matrix-%: $$(MATRIX)/core-$$(CORE_$$*)/venv/.installed
+	@echo "== ansible-core $(CORE_$*): sanity"
+	$(call sanity-run,$(MATRIX)/core-$(CORE_$*)/venv,$(MATRIX)/core-$(CORE_$*)/sanity/ansible_collections/iotops/aws)
+	@echo "== ansible-core $(CORE_$*): unit tests"
+	$(MATRIX)/core-$(CORE_$*)/venv/bin/pytest -q -p no:cacheprovider tests/unit/plugins
+	@echo "== ansible-core $(CORE_$*): smoke set"
+	$(MATRIX)/core-$(CORE_$*)/venv/bin/pytest -q -p no:cacheprovider -m smoke tests/integration
+
+smoke: venv
+	$(BIN)/pytest -q -m smoke tests/integration
+
+floor: $(FLOOR)/venv/.installed
+	@echo "== $(FLOOR_BOTO), ansible-core $(CORE_$(FLOOR_CORE)): smoke set"
+	$(FLOOR)/venv/bin/pytest -q -p no:cacheprovider -m smoke tests/integration
 
 clean:
 	rm -rf $(VENV) .build dist tests/output

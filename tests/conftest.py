@@ -191,3 +191,20 @@ def until_polled_task(endpoint, job_id: str, times: int, after_polls_so_far: boo
         "retries": 300,
         "delay": 0.2,
     }
+
+
+@pytest.fixture
+def request_clock(iot, monkeypatch):
+    """Make the fleet's time move by ``step`` seconds with each request the
+    endpoint gets, not with the wall clock.
+
+    A device scripted to finish at 3 s then does so after 3 / step requests,
+    however slowly the machine runs the play: a test can count on a device
+    still working at the first poll and done within a few.  Call it with the
+    step before the play creates the job.
+    """
+
+    def use(step: float = 0.25) -> None:
+        monkeypatch.setattr(iot.fleet, "clock", lambda: len(iot.faulty.requests) * step)
+
+    return use

@@ -146,7 +146,7 @@ _raw:
       type: int
 """
 
-from ansible.errors import AnsibleLookupError, AnsibleOptionsError
+from ansible.errors import AnsibleError, AnsibleLookupError, AnsibleOptionsError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
@@ -165,8 +165,9 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(missing_boto3("iotops.aws.iot_job_execution"))
         try:
             things = self._checked_options(terms, variables, kwargs)
-        except (AnsibleOptionsError, InvalidOption) as exc:
-            # ansible-core 2.19 keeps the valid choices apart from the message.
+        except (AnsibleError, InvalidOption) as exc:
+            # ansible-core 2.19 keeps the valid choices apart from the message;
+            # ansible-core 2.16 reports a missing required option as a plain AnsibleError.
             text = " ".join(filter(None, [str(exc), getattr(exc, "_help_text", None)]))
             raise AnsibleLookupError(" ".join(text.split())) from None
         if not things:

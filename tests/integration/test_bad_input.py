@@ -111,6 +111,7 @@ def test_the_table_covers_every_plugin():
     assert len(BAD_INPUT) >= 25 and all(plugins.count(plugin) >= 8 for plugin in FIRST_CALL)
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("plugin", [INFO, WAIT, LOOKUP])
 def test_bad_input_fails_before_any_request(playbook, iot, plugin):
     cases = [(index, args, option) for index, (name, args, option) in enumerate(BAD_INPUT) if name == plugin]

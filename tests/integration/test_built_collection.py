@@ -70,6 +70,7 @@ def test_build_leaves_out_local_dirs_even_when_they_exist(tmp_path):
     assert "plugins/modules/iot_job_info.py" in names
 
 
+@pytest.mark.smoke
 def test_installed_collection_runs_every_plugin_by_fqcn(tarball, tmp_path, iot):
     installed = install_tarball(tarball, tmp_path / "collections")
     env = base_env(iot.url, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"),

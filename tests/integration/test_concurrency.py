@@ -4,6 +4,10 @@ inventory does without run_once, under AWS IoT's 10 TPS per API.
 Every copy polls the account-wide limit, so they throttle each other; each
 must still reach the right verdict, and the gate as a whole may only slow
 down within a generous bound of what one host takes.
+
+The account is busy: other clients use part of the limit and have just spent
+its burst, so each API's bucket starts empty and the first request to it is
+throttled however fast or slow the machine runs the hosts.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from conftest import base_env, create_job_task, run_playbook
 JOB = "fw-crowd"
 THINGS = ["dev-{0:03d}".format(index) for index in range(200)]
 HOSTS = 20
+# AWS IoT's 10 TPS per API, 2 of them used by other clients of the account.
+LIMIT = dict(rate_limit_tps=10, neighbour_tps=2)
 
 
 def rollout():
@@ -57,7 +63,7 @@ def run_plays(tmp_path, iot):
 
 def run_gate(run_plays, iot, hosts):
     iot.reset()
-    iot.set_faults(rate_limit_tps=10)
+    iot.set_faults(**LIMIT)
     run = run_plays(gate_playbook(iot, hosts))
     assert run.rc == 0, run.output
     results = [r for r in run.results if r["task"] == "wait"]
@@ -82,6 +88,8 @@ def test_twenty_hosts_polling_one_job_all_reach_the_verdict(run_plays, iot):
         assert result["status_counts"] == expected["status_counts"]
         assert [(e["thing_name"], e["status"]) for e in result["job_executions"]] == \
             [(e["thing_name"], e["status"]) for e in expected["job_executions"]]
-    assert throttled, "twenty hosts never met the rate limit: the test proves nothing"
+    apis = {call.api for call in calls}
+    assert throttled >= len(apis), "the drained buckets did not throttle the first request to each API"
+    assert any(call.attempt > 1 and call.fault is None for call in calls), "no throttled request was retried"
     # Generous: the crowd shares the limit and a noisy 2-core machine.
     assert crowd.seconds < 3 * alone.seconds + 20

@@ -73,6 +73,7 @@ def leaked(run, *secrets):
 
 # -- describe ---------------------------------------------------------------------
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("check", [False, True], ids=["normal", "check-mode"])
 def test_describe_returns_the_execution_as_the_device_left_it(iot, playbook, check):
     iot.fleet.create_job(JOB, things=["sensor-1", "sensor-2"], timeout_minutes=5, devices={
@@ -305,6 +306,7 @@ def test_bad_input_fails_before_any_request(iot, playbook, name, args, env, name
 
 # -- AWS errors ---------------------------------------------------------------------
 
+@pytest.mark.smoke
 def test_access_denied_is_one_line_and_not_retried(iot, playbook):
     iot.set_faults(deny="AccessDeniedException")
 

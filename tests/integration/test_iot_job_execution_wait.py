@@ -11,8 +11,9 @@ from conftest import create_job_task
 WAIT = "iotops.aws.iot_job_execution_wait"
 
 
-# Long enough that a device is still working when the wait first polls, even
-# on a loaded machine where Ansible takes a while to reach the task.
+# In the request clock's time (the request_clock fixture): a device is still
+# working at the first poll, and done a few polls later, however slowly the
+# machine gets Ansible to the task.
 BUSY = 3.0
 
 
@@ -33,7 +34,8 @@ def ok(outcome="SUCCEEDED", start=0.2, finish=1.0, **extra):
     return dict(outcome=outcome, start=start, finish=finish, **extra)
 
 
-def test_waits_for_one_thing_named_plainly(playbook, iot):
+def test_waits_for_one_thing_named_plainly(playbook, iot, request_clock):
+    request_clock()
     run = playbook([
         create_job_task(iot, job_id="fw-one", things=["dev-1"], default=ok(finish=BUSY)),
         wait_task(job_id="fw-one", thing_name="dev-1"),
@@ -47,7 +49,8 @@ def test_waits_for_one_thing_named_plainly(playbook, iot):
     assert result["changed"] is False
 
 
-def test_waits_for_many_things_and_records_a_timeline(playbook, iot):
+def test_waits_for_many_things_and_records_a_timeline(playbook, iot, request_clock):
+    request_clock()
     names = things("dev", 5)
     devices = {name: ok(finish=BUSY + 0.3 * index) for index, name in enumerate(names)}
     run = playbook([
@@ -62,6 +65,7 @@ def test_waits_for_many_things_and_records_a_timeline(playbook, iot):
     assert any(sample["counts"].get("SUCCEEDED", 0) < 5 for sample in result["timeline"])
 
 
+@pytest.mark.smoke
 def test_a_failure_fails_the_task_with_the_devices_reason(playbook, iot):
     names = things("dev", 3)
     run = playbook([
@@ -134,7 +138,8 @@ def test_failure_limits(playbook, iot, limit, passes):
     assert result["verdict"] == ("succeeded" if passes else "failed"), result["msg"]
 
 
-def test_fails_fast_without_waiting_for_the_rest(playbook, iot):
+def test_fails_fast_without_waiting_for_the_rest(playbook, iot, request_clock):
+    request_clock()
     names = things("dev", 4)
     run = playbook([
         create_job_task(iot, job_id="fw-fast", things=names, default=ok(finish=60),
@@ -155,7 +160,8 @@ def test_a_missing_job_fails_at_once(playbook, iot):
     assert [call.api for call in iot.calls()] == ["DescribeJob"]
 
 
-def test_an_execution_that_appears_late_is_waited_for(playbook, iot):
+def test_an_execution_that_appears_late_is_waited_for(playbook, iot, request_clock):
+    request_clock()
     run = playbook([
         create_job_task(iot, job_id="fw-late", things=["dev-1", "dev-2"], default=ok(finish=0.3),
                         devices={"dev-2": ok(finish=0.3, appear=BUSY)}),
@@ -178,7 +184,8 @@ def test_a_thing_the_finished_job_never_targeted_fails(playbook, iot):
     assert "dev-9 never got an execution" in result["msg"]
 
 
-def test_retried_failures_are_not_final_until_retries_run_out(playbook, iot):
+def test_retried_failures_are_not_final_until_retries_run_out(playbook, iot, request_clock):
+    request_clock()
     recovers = ok("FAILED", finish=BUSY, details={"reason": "flash busy"},
                   retries=[ok("FAILED", finish=0.4), ok("SUCCEEDED", finish=0.4)])
     run = playbook([
@@ -193,7 +200,8 @@ def test_retried_failures_are_not_final_until_retries_run_out(playbook, iot):
     assert any(sample["counts"].get("FAILED") for sample in result["timeline"]), "no poll saw a failed attempt"
 
 
-def test_a_failure_with_no_retry_left_is_final(playbook, iot):
+def test_a_failure_with_no_retry_left_is_final(playbook, iot, request_clock):
+    request_clock()
     gives_up = ok("FAILED", finish=0.4, details={"reason": "flash busy"},
                   retries=[ok("FAILED", finish=0.4, details={"reason": "bad image"})])
     run = playbook([
@@ -240,7 +248,8 @@ def test_fleet_mode_waits_for_retries(playbook, iot):
     assert result["status_counts"] == {"SUCCEEDED": 3}
 
 
-def test_thing_mode_calls_per_round_stay_within_budget(playbook, iot):
+def test_thing_mode_calls_per_round_stay_within_budget(playbook, iot, request_clock):
+    request_clock()
     names = things("dev", 300)
     run = playbook([
         create_job_task(iot, job_id="fw-budget", things=names, default=ok(finish=BUSY)),

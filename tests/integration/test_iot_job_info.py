@@ -23,6 +23,7 @@ def counts(job):
     return {key: job["job_process_details"][key] for key in COUNT_KEYS}
 
 
+@pytest.mark.smoke
 def test_counts_follow_the_devices(iot, playbook, monkeypatch):
     iot.fleet.create_job("fw", things=["dev-1", "dev-2", "dev-3"],
                          devices={"dev-2": device("FAILED", start=0.0, finish=30.0)},
@@ -146,6 +147,7 @@ def test_bad_options_fail_before_any_request(iot, playbook):
     (["DescribeJob"], "Failed to describe job fw"),
     (["ListJobExecutionsForJob"], "Failed to list the executions of job fw"),
 ])
+@pytest.mark.smoke
 def test_aws_error_is_one_line(iot, playbook, apis, action):
     iot.fleet.create_job("fw", things=["dev-1"])
     iot.set_faults(deny="AccessDeniedException", apis=apis)

@@ -31,9 +31,11 @@ class CallbackModule(CallbackBase):
         path = os.environ.get("IOTOPS_RESULTS")
         if not path:
             return
+        # TaskResult.host is public from ansible-core 2.19; _host before.
+        host = getattr(result, "host", None) or result._host
         record = {
             "task": result.task_name,
-            "host": result.host.get_name(),
+            "host": host.get_name(),
             "status": status,
             "result": json.loads(json.dumps(result._result, default=str)),
         }

@@ -8,6 +8,7 @@ fragment.  AWS answers come from botocore's Stubber on a real client.
 from __future__ import annotations
 
 import datetime
+import re
 import sys
 
 import pytest
@@ -196,27 +197,29 @@ def test_on_missing_skip_and_warn_leave_the_thing_out(aws, warnings, on_missing,
     aws.assert_all_answered()
 
 
+# ansible-core checks required options, types and choices itself, and words
+# those errors differently from one version to the next: they name the option.
 @pytest.mark.parametrize("terms, options, start", [
-    (["dev-1"], dict(), "Required config 'job_id'"),
-    (["dev-1"], dict(job_id="fw 2.4.1"), "job_id: 'fw 2.4.1' is not a job ID"),
-    (["dev-1"], dict(job_id="fw", execution_number=-1), "execution_number: -1 is not an execution number"),
-    (["dev-1"], dict(job_id="fw", execution_number="latest"), "Config 'execution_number'"),
-    (["dev-1"], dict(job_id="fw", on_missing="ignore"), "Invalid value 'ignore' for config 'on_missing'"),
-    (["dev-1"], dict(job_id="fw", jobid="fw"), "jobid: not an option of this lookup"),
-    (["dev-1", "dev 2"], dict(job_id="fw"), "_terms: 'dev 2' is not a thing name or thing ARN"),
-    ([["dev-1", 42]], dict(job_id="fw"), "_terms: 42 is not a thing name"),
+    (["dev-1"], dict(), r".*\bjob_id\b"),
+    (["dev-1"], dict(job_id="fw 2.4.1"), re.escape("job_id: 'fw 2.4.1' is not a job ID")),
+    (["dev-1"], dict(job_id="fw", execution_number=-1), re.escape("execution_number: -1 is not an execution number")),
+    (["dev-1"], dict(job_id="fw", execution_number="latest"), r".*\bexecution_number\b"),
+    (["dev-1"], dict(job_id="fw", on_missing="ignore"), r".*\bon_missing\b"),
+    (["dev-1"], dict(job_id="fw", jobid="fw"), re.escape("jobid: not an option of this lookup")),
+    (["dev-1", "dev 2"], dict(job_id="fw"), re.escape("_terms: 'dev 2' is not a thing name or thing ARN")),
+    ([["dev-1", 42]], dict(job_id="fw"), re.escape("_terms: 42 is not a thing name")),
 ])
 def test_bad_options_fail_before_any_client(aws, terms, options, start):
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(terms, region="eu-west-1", **options)
 
-    assert str(raised.value).startswith(start)
+    assert re.match(start, str(raised.value)), str(raised.value)
     assert "\n" not in str(raised.value)
     assert aws.clients == []
 
 
 def test_on_missing_error_lists_the_choices(aws):
-    with pytest.raises(AnsibleLookupError, match="Valid values are: error, skip, warn$"):
+    with pytest.raises(AnsibleLookupError, match="[Vv]alid values are: error, skip, warn$"):
         lookup(["dev-1"], job_id="fw", on_missing="ignore", region="eu-west-1")
 
 
