@@ -36,15 +36,16 @@ def job_task(name, ignore_errors=False, **options):
 def present(name, **options):
     options.setdefault("targets", ["sensor-1"])
     options.setdefault("document", DOCUMENT)
-    return job_task(name, **options)
+    return job_task(name, **dict((key, value) for key, value in options.items() if value is not None))
 
 
 def writes(iot, since=0):
     return [call.api for call in iot.calls()[since:] if not call.api.startswith(READS)]
 
 
-def one_line(result):
-    assert result.get("failed"), result
+def one_line(run, task):
+    assert run.status(task) == "failed", run.output
+    result = run.result(task)
     assert "\n" not in result["msg"] and "Traceback" not in result["msg"], result["msg"]
     return result["msg"]
 
@@ -81,3 +82,151 @@ def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(fleet, play
     assert json.loads(stored) == DOCUMENT
     for secret in (SECRET_KEY, SESSION_TOKEN):
         assert secret not in run.output
+
+
+def create_existing(iot, job_id=JOB, **fields):
+    request = dict(jobId=job_id, targets=[iot.fleet.thing_arn("sensor-1")], document=json.dumps(DOCUMENT))
+    request.update(fields)
+    return api(iot).create_job(**request)
+
+
+def test_check_mode_predicts_every_change_and_sends_no_write(fleet, playbook):
+    iot = fleet
+    create_existing(iot, "to-update", description="old")
+    create_existing(iot, "to-cancel")
+    create_existing(iot, "to-delete")
+    before = len(iot.calls())
+    run = playbook([
+        present("create"),
+        present("update", job_id="to-update", description="new", rollout={"maximum_per_minute": 20}),
+        job_task("cancel", job_id="to-cancel", state="canceled", force=True),
+        job_task("delete", job_id="to-delete", state="absent", force=True, wait=True),
+        present("unchanged", job_id="to-update", description="old"),
+    ], check=True, args=("--diff",))
+    assert run.rc == 0, run.output
+    assert writes(iot, before) == []
+    assert {call.api for call in iot.calls()[before:]} <= {"DescribeJob", "DescribeThing", "DescribeThingGroup",
+                                                             "GetJobDocument", "ListTagsForResource"}
+    assert [run.result(task)["changed"] for task in ("create", "update", "cancel", "delete", "unchanged")] == [
+        True, True, True, True, False]
+    assert run.result("create")["job"] is None
+    assert run.result("update")["diff"] == {"before": {"description": "old", "rollout": None},
+                                            "after": {"description": "new", "rollout": {"maximum_per_minute": 20}}}
+    assert run.result("cancel")["diff"]["after"] == {"status": "CANCELED"}
+    assert run.result("delete")["job"]["status"] == "IN_PROGRESS"
+    assert api(iot).describe_job(jobId="to-update")["job"]["description"] == "old"
+
+
+def test_every_updatable_setting_is_changed_with_one_update_job(fleet, playbook):
+    iot = fleet
+    create_existing(iot, description="old", presignedUrlConfig={"roleArn": ROLE, "expiresInSec": 600},
+                    jobExecutionsRolloutConfig={"maximumPerMinute": 10},
+                    abortConfig={"criteriaList": [{"failureType": "FAILED", "action": "CANCEL",
+                                                   "thresholdPercentage": 50.0, "minNumberOfExecutedThings": 10}]},
+                    timeoutConfig={"inProgressTimeoutInMinutes": 30},
+                    jobExecutionsRetryConfig={"criteriaList": [{"failureType": "FAILED", "numberOfRetries": 1}]})
+    wanted = dict(description="new", presigned_url={"role_arn": ROLE, "expires_in_sec": 900},
+                  rollout={"exponential_rate": {"base_rate_per_minute": 5, "increment_factor": 2.0,
+                                                "rate_increase_criteria": {"number_of_succeeded_things": 3}}},
+                  abort=[{"failure_type": "ALL", "threshold_percentage": 20, "min_number_of_executed_things": 5}],
+                  in_progress_timeout_minutes=60, retry=[{"failure_type": "TIMED_OUT", "number_of_retries": 2}])
+    run = playbook([present("update", **wanted), present("again", **wanted)])
+    assert run.rc == 0, run.output
+    assert run.result("update")["changed"] is True and run.result("again")["changed"] is False
+    assert writes(iot) == ["CreateJob", "UpdateJob"]  # CreateJob: the test's own
+    job = run.result("update")["job"]
+    assert job["description"] == "new"
+    assert job["presigned_url_config"] == {"role_arn": ROLE, "expires_in_sec": 900}
+    assert job["job_executions_rollout_config"]["exponential_rate"]["rate_increase_criteria"] == {
+        "number_of_succeeded_things": 3}
+    assert job["abort_config"]["criteria_list"][0]["failure_type"] == "ALL"
+    assert job["timeout_config"] == {"in_progress_timeout_in_minutes": 60}
+    assert job["job_executions_retry_config"]["criteria_list"] == [{"failure_type": "TIMED_OUT", "number_of_retries": 2}]
+
+
+@pytest.mark.parametrize("options, named", [
+    (dict(document={"operation": "install", "version": "2.4.2"}), "document"),
+    (dict(document=None, document_source="https://s3.us-east-1.amazonaws.com/fw/fw.json"), "document_source"),
+    (dict(target_selection="CONTINUOUS"), "target_selection"),
+    (dict(targets=["sensor-1", "sensor-2"]), "targets"),
+    (dict(scheduling={"end_time": "2099-01-01T00:00", "end_behavior": "CANCEL"}), "scheduling"),
+    (dict(destination_package_versions=["arn:aws:iot:us-east-1:123456789012:package/fw/version/2.4.2"]),
+     "destination_package_versions"),
+    (dict(document={"v": 3}, target_selection="CONTINUOUS", targets=["sensor-2"], description="changed"),
+     "document, target_selection, targets"),
+], ids=["document", "document_source", "target_selection", "snapshot_targets", "scheduling", "packages", "several"])
+def test_immutable_drift_fails_in_one_line_naming_every_setting_without_a_write(fleet, playbook, options, named):
+    iot = fleet
+    create_existing(iot)
+    before = len(iot.calls())
+    run = playbook([present("drift", **options)])
+    assert run.rc != 0
+    message = one_line(run, "drift")
+    assert message == "job {0!r} exists with a different {1}, which AWS cannot change: use a new job_id".format(JOB, named)
+    assert writes(iot, before) == []
+    assert run.result("drift")["job"]["job_id"] == JOB
+
+
+def gate(name, min_executions):
+    return {"name": name, "iotops.aws.iot_job_execution_wait": {
+        "job_id": JOB, "max_failures": 0, "min_executions": min_executions, "timeout": 60, "sleep": 1}}
+
+
+def test_continuous_job_is_extended_stage_by_stage_behind_gates(fleet, playbook):
+    iot = fleet
+    iot.fleet.set_devices(default=device("SUCCEEDED", start=0.1, finish=0.3))
+    stage = dict(target_selection="CONTINUOUS", rollout={"maximum_per_minute": 1000})
+    run = playbook([
+        present("canaries", targets=["canaries"], **stage),
+        gate("gate canaries", 2),
+        present("wave 1", targets=["canaries", "wave-1"], **stage),
+        gate("gate wave 1", 5),
+        present("again", targets=["canaries", "wave-1"], **stage),
+        dict(present("drop canaries", targets=["wave-1"], **stage), ignore_errors=True),
+    ])
+    assert run.rc == 0, run.output
+    canaries, wave = iot.fleet.group_arn("canaries"), iot.fleet.group_arn("wave-1")
+    assert run.result("canaries")["job"]["targets"] == [canaries]
+    assert [run.status(task) for task in ("gate canaries", "gate wave 1")] == ["ok", "ok"]
+    assert run.result("wave 1")["changed"] is True
+    assert run.result("wave 1")["job"]["targets"] == [canaries, wave]
+    assert run.result("again")["changed"] is False
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob"]
+    assert one_line(run, "drop canaries") == (
+        "targets: AWS cannot remove a target from a job, and 'canaries' would be removed")
+    statuses = {s["thingArn"].split("/")[-1]: s["jobExecutionSummary"]["status"] for s in
+                api(iot).list_job_executions_for_job(jobId=JOB)["executionSummaries"]}
+    assert statuses == dict.fromkeys(["canary-1", "canary-2", "wave-1a", "wave-1b", "wave-1c"], "SUCCEEDED")
+
+
+def test_tags_are_added_changed_and_purged_as_purge_tags_says(fleet, playbook):
+    iot = fleet
+    run = playbook([
+        present("create", tags={"release": "2.4.1", "team": "edge"}),
+        present("add, no purge", tags={"release": "2.4.2", "owner": "ops"}, purge_tags=False),
+        present("purge", tags={"owner": "ops"}),
+        present("unset leaves tags alone"),
+    ], args=("--diff",))
+    assert run.rc == 0, run.output
+    assert [run.result(t)["changed"] for t in ("create", "add, no purge", "purge", "unset leaves tags alone")] == [
+        True, True, True, False]
+    assert run.result("add, no purge")["diff"] == {"before": {"tags": {"release": "2.4.1"}},
+                                                   "after": {"tags": {"release": "2.4.2", "owner": "ops"}}}
+    assert writes(iot) == ["CreateJob", "TagResource", "UntagResource"]
+    arn = run.result("create")["job"]["job_arn"]
+    assert {t["Key"]: t["Value"] for t in api(iot).list_tags_for_resource(resourceArn=arn)["tags"]} == {"owner": "ops"}
+
+
+def test_target_names_resolve_to_one_thing_or_group_and_never_guess(fleet, playbook):
+    iot = fleet
+    iot.fleet.ensure_things(["ambiguous"])
+    iot.fleet.ensure_group("ambiguous", [])
+    run = playbook([
+        present("by name", targets=["sensor-2", "canaries"]),
+        dict(present("both", job_id="fw-both", targets=["ambiguous"]), ignore_errors=True),
+        dict(present("neither", job_id="fw-none", targets=["sensor-1", "nobody"]), ignore_errors=True),
+    ])
+    assert run.result("by name")["job"]["targets"] == [iot.fleet.thing_arn("sensor-2"), iot.fleet.group_arn("canaries")]
+    assert one_line(run, "both") == "targets: 'ambiguous' is both a thing and a thing group: give its ARN"
+    assert one_line(run, "neither") == "targets: no thing or thing group named 'nobody'"
+    assert writes(iot) == ["CreateJob"]
