@@ -591,13 +591,13 @@ def main():
                 plan = plan_delete(job_id, job, params["force"], params["wait"])
         if plan.error:
             module.fail_json(msg=plan.error, job=shape_job(job) if job else None)
-        changed = plan.changed
+        changed, created = plan.changed, bool(plan.create)
         if not module.check_mode:
-            if plan.create:
+            if created:
                 plan, changed = _create(module, client, params, arns, plan)
             else:
                 _change(client, job, plan)
-            if plan.changed or changed:
+            if changed or created:
                 job = jobs_read.describe_job(client, job_id)
             if plan.wait_for_deletion and job is not None:
                 job = _wait_until_gone(module, client, job_id, changed)

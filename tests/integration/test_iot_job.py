@@ -230,3 +230,137 @@ def test_target_names_resolve_to_one_thing_or_group_and_never_guess(fleet, playb
     assert one_line(run, "both") == "targets: 'ambiguous' is both a thing and a thing group: give its ARN"
     assert one_line(run, "neither") == "targets: no thing or thing group named 'nobody'"
     assert writes(iot) == ["CreateJob"]
+
+
+def test_cancel_with_reason_then_already_canceled_and_a_completed_job(fleet, playbook):
+    iot = fleet
+    iot.fleet.create_job("done", things=["sensor-3"], default=device("SUCCEEDED", start=0, finish=0.01))
+    iot.fleet.settle("done")
+    run = playbook([
+        present("create"),
+        job_task("cancel", state="canceled", reason_code="CANARY_FAILED", comment="Canaries failed", force=True),
+        job_task("again", state="canceled", reason_code="CANARY_FAILED"),
+        dict(present("change a canceled job", description="new"), ignore_errors=True),
+        present("same settings on a canceled job"),
+        job_task("completed", job_id="done", state="canceled"),
+        dict(job_task("missing", job_id="nope", state="canceled"), ignore_errors=True),
+    ], args=("--diff",))
+    canceled = run.result("cancel")
+    assert canceled["changed"] is True and canceled["diff"] == {"before": {"status": "IN_PROGRESS"},
+                                                                "after": {"status": "CANCELED"}}
+    job = canceled["job"]
+    assert (job["status"], job["reason_code"], job["comment"]) == ("CANCELED", "CANARY_FAILED", "Canaries failed")
+    assert run.result("again")["changed"] is False
+    assert run.result("again")["msg"] == "job {0!r} is already canceled".format(JOB)
+    assert one_line(run, "change a canceled job") == (
+        "job {0!r} is CANCELED, so its description cannot change: use a new job_id".format(JOB))
+    same = run.result("same settings on a canceled job")
+    assert same["changed"] is False and same["msg"] == "job {0!r} is CANCELED".format(JOB)
+    completed = run.result("completed")
+    assert completed["changed"] is False and completed["job"]["status"] == "COMPLETED"
+    assert completed["msg"] == "job 'done' is COMPLETED: there is nothing left to cancel"
+    assert one_line(run, "missing") == "job_id: no job 'nope' to cancel"
+    # Never recreated, never updated: one create, one cancel.
+    assert writes(iot) == ["CreateJob", "CancelJob"]
+
+
+def test_delete_needs_force_for_a_running_job_and_waits_until_gone(fleet, playbook):
+    iot = fleet
+    iot.fleet.deletion_delay = 1.5
+    run = playbook([
+        present("create"),
+        dict(job_task("without force", state="absent"), ignore_errors=True),
+        job_task("delete", state="absent", force=True, wait=True, wait_timeout=30),
+        job_task("again", state="absent", wait=True),
+    ], args=("--diff",))
+    assert run.rc == 0, run.output
+    assert one_line(run, "without force") == (
+        "force: job {0!r} is IN_PROGRESS: set force=true to delete it; devices whose execution is in progress "
+        "can then no longer report their status".format(JOB))
+    deleted = run.result("delete")
+    assert deleted["changed"] is True and deleted["job"] is None
+    assert deleted["diff"] == {"before": {"status": "IN_PROGRESS"}, "after": {}}
+    assert run.result("again")["changed"] is False and run.result("again")["job"] is None
+    assert writes(iot) == ["CreateJob", "DeleteJob"]
+    # The wait polled: the job was seen DELETION_IN_PROGRESS, then gone.
+    assert len(iot.calls("DescribeJob")) >= 4
+
+
+def test_the_deletion_wait_fails_naming_wait_timeout(fleet, playbook):
+    iot = fleet
+    create_existing(iot)
+    iot.fleet.deletion_delay = 600
+    run = playbook([job_task("delete", state="absent", force=True, wait=True, wait_timeout=1)])
+    assert one_line(run, "delete") == "wait_timeout: job {0!r} was still DELETION_IN_PROGRESS after 1 s".format(JOB)
+    assert run.result("delete")["job"]["status"] == "DELETION_IN_PROGRESS"
+    assert run.seconds < 60
+
+
+def test_a_create_whose_answer_was_lost_is_accepted_as_its_own(fleet, playbook):
+    iot = fleet
+    iot.set_faults(lose_answer_once=["CreateJob"])
+    run = playbook([present("create", description="Firmware 2.4.1")])
+    assert run.rc == 0, run.output
+    result = run.result("create")
+    assert result["changed"] is True and result["job"]["status"] == "IN_PROGRESS"
+    creates = iot.calls("CreateJob")
+    assert [(c.attempt, c.fault, c.status) for c in creates] == [(1, "lose_answer", None), (2, None, 409)]
+    assert writes(iot) == ["CreateJob", "CreateJob"]
+
+
+def other_create(iot, document):
+    body = {"targets": [iot.fleet.thing_arn("sensor-1")], "document": json.dumps(document), "targetSelection": "SNAPSHOT"}
+    return {"CreateJob": {"method": "PUT", "path": "/jobs/" + JOB, "body": body}}
+
+
+def test_two_plays_at_once_one_creates_the_other_reports_unchanged(fleet, playbook):
+    iot = fleet
+    # The other play's CreateJob lands between this play's DescribeJob and its CreateJob.
+    iot.set_faults(before_once=other_create(iot, DOCUMENT))
+    run = playbook([present("create")], args=("--diff",))
+    assert run.rc == 0, run.output
+    result = run.result("create")
+    assert result["changed"] is False and result["job"]["job_id"] == JOB
+    assert result["diff"] == {"before": {}, "after": {}}
+    assert [(c.fault, c.status) for c in iot.calls("CreateJob")] == [("other_client", None), (None, 409)]
+
+
+def test_two_plays_at_once_with_different_documents_fails_on_drift(fleet, playbook):
+    iot = fleet
+    iot.set_faults(before_once=other_create(iot, {"operation": "install", "version": "9.9.9"}))
+    run = playbook([present("create")])
+    assert one_line(run, "create") == (
+        "CreateJob: job {0!r} already exists: job {0!r} exists with a different document, which AWS cannot change: "
+        "use a new job_id".format(JOB))
+    assert writes(iot) == ["CreateJob", "CreateJob"]  # the other play's, and the refused one
+    assert json.loads(api(iot).get_job_document(jobId=JOB)["document"])["version"] == "9.9.9"
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(job_id="fw 2.4.1"), "job_id: "),
+    (dict(rollout={"maximum_per_minute": 0}), "rollout.maximum_per_minute: must be 1 to 1000, got 0"),
+    (dict(retry=[{"failure_type": "FAILED", "number_of_retries": 11}]), "retry[0].number_of_retries: must be 0 to 10, got 11"),
+    (dict(targets=["t{0}".format(i) for i in range(101)]), "targets: give 1 to 100 targets, AWS's limit, got 101"),
+    (dict(document="{not json"), "document: is not valid JSON"),
+    (dict(targets=["arn:aws:iot:us-east-1:123456789012:job/x"]), "targets: 'arn:aws:iot:us-east-1:123456789012:job/x' is not a thing"),
+    (dict(state="canceled", reason_code="canary failed"), "reason_code: 'canary failed' must be 1 to 128 characters"),
+    (dict(state="absent", wait=True, wait_timeout=0), "wait_timeout: must be 1 to 3600 seconds, got 0"),
+], ids=["job_id", "rollout", "retry", "targets", "document", "target_arn", "reason_code", "wait_timeout"])
+def test_bad_input_fails_in_one_line_naming_the_option_and_sends_nothing(iot, playbook, options, message):
+    run = playbook([present("bad", **options)])
+    assert one_line(run, "bad").startswith(message)
+    assert iot.calls() == []
+
+
+def test_a_write_to_a_job_deleted_after_the_read_reports_resource_not_found(fleet, playbook):
+    iot = fleet
+    create_existing(iot, description="old")
+    iot.fleet.deletion_delay = 0
+    iot.set_faults(before_once={"UpdateJob": {"method": "DELETE", "path": "/jobs/" + JOB, "query": "force=true"}})
+    run = playbook([present("update", description="new")])
+    message = one_line(run, "update")
+    result = run.result("update")
+    assert result["error"]["code"] == "ResourceNotFoundException"
+    assert result["response_metadata"]["request_id"] and result["response_metadata"]["http_status_code"] == 404
+    assert message.startswith("UpdateJob failed for job {0!r}: ResourceNotFoundException: ".format(JOB))
+    assert result["response_metadata"]["request_id"] in message

@@ -215,6 +215,11 @@ class FaultyEndpoint:
             latency = self.faults.latency
             coin = self._random.random()
             other = self._requests_before.pop(api, None)
+            if other is not None:  # applied first, so logged first
+                self.requests.append(RecordedRequest(
+                    at=time.time(), api=api_name(other["method"], other["path"]), method=other["method"],
+                    path=other["path"], query=other.get("query", ""), status=None, access_key=None,
+                    security_token=None, attempt=1, fault="other_client"))
             record = RecordedRequest(
                 at=time.time(), api=api, method=method, path=path, query=environ.get("QUERY_STRING", ""),
                 status=None, access_key=credential.group(1) if credential else None,
@@ -269,11 +274,6 @@ class FaultyEndpoint:
         other = dict(environ, REQUEST_METHOD=spec["method"], PATH_INFO=spec["path"], QUERY_STRING=spec.get("query", ""),
                      CONTENT_LENGTH=str(len(body)), CONTENT_TYPE="application/json")
         other["wsgi.input"] = io.BytesIO(body)
-        api = api_name(spec["method"], spec["path"])
-        with self._lock:
-            self.requests.append(RecordedRequest(
-                at=time.time(), api=api, method=spec["method"], path=spec["path"], query=other["QUERY_STRING"],
-                status=None, access_key=None, security_token=None, attempt=1, fault="other_client"))
         list(self.app(other, lambda status, headers, exc_info=None: None))
 
 
