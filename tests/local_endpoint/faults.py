@@ -273,6 +273,9 @@ class FaultyEndpoint:
         body = json.dumps(spec["body"]).encode() if spec.get("body") is not None else b""
         other = dict(environ, REQUEST_METHOD=spec["method"], PATH_INFO=spec["path"], QUERY_STRING=spec.get("query", ""),
                      CONTENT_LENGTH=str(len(body)), CONTENT_TYPE="application/json")
+        # werkzeug builds the URL from these when present.
+        uri = spec["path"] + ("?" + spec["query"] if spec.get("query") else "")
+        other["REQUEST_URI"] = other["RAW_URI"] = uri
         other["wsgi.input"] = io.BytesIO(body)
         list(self.app(other, lambda status, headers, exc_info=None: None))
 
