@@ -105,8 +105,8 @@ def test_check_mode_predicts_every_change_and_sends_no_write(fleet, playbook):
     ], check=True, args=("--diff",))
     assert run.rc == 0, run.output
     assert writes(iot, before) == []
-    assert {call.api for call in iot.calls()[before:]} <= {"DescribeJob", "DescribeThing", "DescribeThingGroup",
-                                                             "GetJobDocument", "ListTagsForResource"}
+    reads = {"DescribeJob", "DescribeThing", "DescribeThingGroup", "GetJobDocument", "ListTagsForResource"}
+    assert {call.api for call in iot.calls()[before:]} <= reads
     assert [run.result(task)["changed"] for task in ("create", "update", "cancel", "delete", "unchanged")] == [
         True, True, True, True, False]
     assert run.result("create")["job"] is None

@@ -267,7 +267,6 @@ class FaultyEndpoint:
             return [body]
         return self.app(environ, recording_start_response)
 
-
     def _send_other(self, environ, spec: dict) -> None:
         """Apply another client's request (same credentials), discarding its answer."""
         body = json.dumps(spec["body"]).encode() if spec.get("body") is not None else b""
