@@ -4,7 +4,6 @@ playbook runs as written against the local endpoint."""
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 import subprocess
