@@ -51,6 +51,15 @@ class IotJobsModule(AnsibleModule):
         fields.update(result)
         self.fail_json(**fields)
 
+    def exit_planned(self, plan, **result):
+        """Exit a write-side module with ``result``, its plan's ``message`` as
+        ``msg`` and, under --diff, the plan's before and after."""
+        if plan.message:
+            result["msg"] = plan.message
+        if self._diff:
+            result["diff"] = plan.diff
+        self.exit_json(**result)
+
     def exit_with(self, result):
         """Exit with a result dict from shared code, failing when it says so."""
         result = dict(result)

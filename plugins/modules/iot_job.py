@@ -516,27 +516,30 @@ def _plan_present(client, params, arns):
     return job, plan_present(params, arns, job, document, tags, source, now=datetime.datetime.now(datetime.timezone.utc))
 
 
-def _change(client, job, plan):
-    """The writes to an existing job, in the plan's order."""
-    if plan.update:
-        jobs_write.update_job(client, plan.update)
-    if plan.add_targets:
-        jobs_write.associate_targets_with_job(client, plan.job_id, plan.add_targets)
-    if plan.tag:
-        jobs_write.tag_resource(client, job["jobArn"], plan.tag)
-    if plan.untag:
-        jobs_write.untag_resource(client, job["jobArn"], plan.untag)
-    if plan.cancel:
-        jobs_write.cancel_job(client, plan.job_id, plan.cancel.get("reasonCode"), plan.cancel.get("comment"), plan.cancel["force"])
-    if plan.delete:
-        jobs_write.delete_job(client, plan.job_id, plan.delete["force"])
+def _change(client, job, plan, done):
+    """The writes to an existing job, in the plan's order; ``done`` collects
+    those that AWS accepted, so a failure halfway still reports a change."""
+    writes = (
+        (plan.update, lambda: jobs_write.update_job(client, plan.update)),
+        (plan.add_targets, lambda: jobs_write.associate_targets_with_job(client, plan.job_id, plan.add_targets)),
+        (plan.tag, lambda: jobs_write.tag_resource(client, job["jobArn"], plan.tag)),
+        (plan.untag, lambda: jobs_write.untag_resource(client, job["jobArn"], plan.untag)),
+        (plan.cancel, lambda: jobs_write.cancel_job(client, plan.job_id, plan.cancel.get("reasonCode"),
+                                                    plan.cancel.get("comment"), plan.cancel["force"])),
+        (plan.delete, lambda: jobs_write.delete_job(client, plan.job_id, plan.delete["force"])),
+    )
+    for wanted, write in writes:
+        if wanted:
+            write()
+            done.append(write)
 
 
-def _create(module, client, params, arns, plan):
+def _create(module, client, params, arns, plan, done):
     """CreateJob; on ResourceAlreadyExistsException, the job found is compared
     and accepted when it matches.  Returns (plan applied, changed)."""
     try:
         jobs_write.create_job(client, plan.create)
+        done.append("CreateJob")
         return plan, True
     except aws_errors() as exc:
         if error_code(exc) != "ResourceAlreadyExistsException":
@@ -547,7 +550,7 @@ def _create(module, client, params, arns, plan):
         raise conflict
     if again.error:
         module.fail_json(msg="CreateJob: job {0!r} already exists: {1}".format(plan.job_id, again.error), job=shape_job(job))
-    _change(client, job, again)
+    _change(client, job, again, done)
     retried = jobs_write.was_retried(conflict)
     # After a retried attempt the job is most likely this task's own creation: show it as created.
     return (plan if retried and not again.changed else again), changed_after_conflict(again, retried)
@@ -579,6 +582,7 @@ def main():
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
     client = module.client()
+    done = []  # writes AWS accepted
     try:
         if state == "present":
             arns = _target_arns(client, targets)
@@ -594,9 +598,9 @@ def main():
         changed, created = plan.changed, bool(plan.create)
         if not module.check_mode:
             if created:
-                plan, changed = _create(module, client, params, arns, plan)
+                plan, changed = _create(module, client, params, arns, plan, done)
             else:
-                _change(client, job, plan)
+                _change(client, job, plan, done)
             if changed or created:
                 job = jobs_read.describe_job(client, job_id)
             if plan.wait_for_deletion and job is not None:
@@ -604,13 +608,9 @@ def main():
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
     except aws_errors() as exc:
-        module.fail_json_aws(exc, msg="{0} failed for job {1!r}".format(getattr(exc, "operation_name", "A request"), job_id))
-    result = dict(changed=changed, job=shape_job(job) if job else None)
-    if plan.message:
-        result["msg"] = plan.message
-    if module._diff:
-        result["diff"] = plan.diff
-    module.exit_json(**result)
+        module.fail_json_aws(exc, msg="{0} failed for job {1!r}".format(getattr(exc, "operation_name", "A request"), job_id),
+                             changed=bool(done))
+    module.exit_planned(plan, changed=changed, job=shape_job(job) if job else None)
 
 
 if __name__ == "__main__":

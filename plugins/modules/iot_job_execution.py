@@ -207,12 +207,7 @@ def main():
     except aws_errors() as exc:
         module.fail_json_aws(exc, msg="{0} failed for job {1!r} on {2!r}".format(
             getattr(exc, "operation_name", "A request"), job_id, thing))
-    result = dict(changed=plan.changed, execution=shape_execution(execution) if execution else None)
-    if plan.message:
-        result["msg"] = plan.message
-    if module._diff:
-        result["diff"] = plan.diff
-    module.exit_json(**result)
+    module.exit_planned(plan, changed=plan.changed, execution=shape_execution(execution) if execution else None)
 
 
 if __name__ == "__main__":

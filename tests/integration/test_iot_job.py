@@ -364,3 +364,15 @@ def test_a_write_to_a_job_deleted_after_the_read_reports_resource_not_found(flee
     assert result["response_metadata"]["request_id"] and result["response_metadata"]["http_status_code"] == 404
     assert message.startswith("UpdateJob failed for job {0!r}: ResourceNotFoundException: ".format(JOB))
     assert result["response_metadata"]["request_id"] in message
+
+
+def test_a_write_that_fails_after_another_succeeded_still_reports_the_change(fleet, playbook):
+    iot = fleet
+    create_existing(iot, description="old")
+    iot.set_faults(deny="AccessDeniedException", apis=["TagResource"])
+    run = playbook([present("update", description="new", tags={"release": "2.4.1"})])
+    message = one_line(run, "update")
+    result = run.result("update")
+    assert message.startswith("TagResource failed for job {0!r}: AccessDeniedException".format(JOB)), message
+    assert result["changed"] is True and result["error"]["code"] == "AccessDeniedException"
+    assert api(iot).describe_job(jobId=JOB)["job"]["description"] == "new"
