@@ -59,6 +59,7 @@ def fleet(iot):
     return iot
 
 
+@pytest.mark.smoke
 def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(fleet, playbook):
     iot = fleet
     run = playbook([present("create", description="Firmware 2.4.1", tags={"release": "2.4.1"}),
@@ -172,6 +173,7 @@ def gate(name, min_executions):
         "job_id": JOB, "max_failures": 0, "min_executions": min_executions, "timeout": 60, "sleep": 1}}
 
 
+@pytest.mark.smoke
 def test_continuous_job_is_extended_stage_by_stage_behind_gates(fleet, playbook):
     iot = fleet
     iot.fleet.set_devices(default=device("SUCCEEDED", start=0.1, finish=0.3))

@@ -43,6 +43,7 @@ def job(iot):
     return iot
 
 
+@pytest.mark.smoke
 def test_cancel_a_queued_execution_then_again_unchanged(job, playbook):
     iot = job
     run = playbook([
