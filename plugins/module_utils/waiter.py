@@ -18,9 +18,9 @@ the message and the failure reasons.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
-import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -80,7 +80,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
 # Failed executions described at most, for their statusDetails: 50
 # DescribeJobExecution calls take 5 s at AWS's 10 TPS.
 DEFAULT_FAILURE_REASONS_SAMPLE = 50
-DETAILED_FAILURES = DEFAULT_FAILURE_REASONS_SAMPLE
+DETAILED_FAILURES = DEFAULT_FAILURE_REASONS_SAMPLE  # the benchmark's name for the bound
 # Reads after the verdict are tried again after a garbled answer or a spent
 # botocore retry quota, so the report keeps its failed executions.
 READS_AFTER_VERDICT = 3
@@ -456,14 +456,16 @@ class Waiter:
             **dict(reasons, **job_result(self.job))
         )
         top_reasons = top_reasons_text(reasons["failure_reasons"], reasons["failure_sample"])
+        if state == FAILED:
+            message = failure_message(request.job_id, verdict, request.policy, failed_items)
+            message += "; " + top_reasons if top_reasons else ""
         if request.check_mode:
             if cancel is not None:
                 result.update(changed=True, cancel=cancel["request"], msg="{0}; check mode: would cancel the job ({1})".format(
-                    failure_message(request.job_id, verdict, request.policy, failed_items), cancel_text(cancel["request"])))
+                    message, cancel_text(cancel["request"])))
             return result
         if state == FAILED:
-            message = failure_message(request.job_id, verdict, request.policy, failed_items)
-            result.update(failed=True, msg=message + ("; " + top_reasons if top_reasons else ""))
+            result.update(failed=True, msg=message)
         elif state == TIMED_OUT:
             last_error = None
             if last_failure is not None:

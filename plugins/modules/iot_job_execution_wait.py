@@ -36,7 +36,7 @@ description:
   - "Polling is frugal: each round reads the job once (C(DescribeJob)). Fleet mode needs nothing more: the job's
     own counts answer, whatever the fleet's size. Thing mode lists the job's executions or describes the
     unfinished things, whichever costs fewer calls, and never makes more than ceil(N/250) + 2 calls a round for
-    N things. Failed executions are described individually, once, for the message."
+    N things. Failed executions are described individually, once, for the message and RV(failure_reasons)."
   - Throttling and transient faults are retried by botocore; a round that still fails is skipped, and the next
     one tries again until the deadline. A throttle is never taken for a device failure. Access denied, invalid
     signatures and other client errors fail at once.
@@ -262,8 +262,8 @@ verdict:
 job_executions:
   description:
     - The final known state of each waited execution, in the shapes M(iotops.aws.iot_job_execution_info)
-      returns. The first failures carry C(status_details.details_map) with the device's keys
-      verbatim.
+      returns. The failures that were described (at most O(failure_reasons_sample)) carry
+      C(status_details.details_map) with the device's keys verbatim.
     - In thing mode, one per thing in O(thing_names) that has an execution. In fleet mode, only the executions
       that ended in a status other than V(SUCCEEDED); their number is in RV(status_counts) either way.
   returned: always
