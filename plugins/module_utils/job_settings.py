@@ -21,7 +21,7 @@ from collections import Counter
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, _shown
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, _shown, check_cancel_reason, check_text
 MAX_TARGETS = 100
 MAX_DOCUMENT_CHARS = 32768
 MAX_PACKAGE_VERSIONS = 25
@@ -152,10 +152,8 @@ PRESENT_OPTIONS = ("targets", "target_selection", "document", "document_source",
 
 _NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
 _PARAMETER_KEY = re.compile(r"[a-zA-Z0-9_-]{1,128}")
-_REASON_CODE = re.compile(r"[A-Z0-9_]{1,128}")
 _TAG_KEY = re.compile(r"[\w\s.:/=+\-@]{1,128}")
 _PACKAGE_ARN = re.compile(r"arn:[!-~]{1,1596}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"
 # AWS wants a scheduled time at least this far ahead when the job is created.
 SCHEDULE_LEAD = datetime.timedelta(minutes=30)
@@ -164,16 +162,6 @@ SCHEDULE_LEAD = datetime.timedelta(minutes=30)
 def _in_range(option, value, low, high, unit=""):
     if value is not None and not low <= value <= high:
         raise InvalidOption(option, "must be {0} to {1}{2}, got {3:g}".format(low, high, unit, value))
-
-
-def _text(option, value, high, low=1):
-    """Printable text of low..high characters, as AWS's [^\\p{C}]+ patterns want."""
-    if value is None:
-        return
-    if not low <= len(value) <= high:
-        raise InvalidOption(option, "must be {0} to {1} characters, got {2}".format(low, high, len(value)))
-    if _CONTROL.search(value):
-        raise InvalidOption(option, "must not contain control characters such as newlines")
 
 
 def _no_duplicates(option, values):
@@ -223,7 +211,7 @@ def _check_document(params):
             raise InvalidOption("document", "must be at most {0} characters as JSON, got {1}".format(MAX_DOCUMENT_CHARS, size))
     source = params.get("document_source")
     if source is not None:
-        _text("document_source", source, 1350)
+        check_text("document_source", source, 1350)
         if not source.startswith("https://"):
             raise InvalidOption("document_source", "{0} is not an S3 object URL: use https://...".format(_shown(source)))
     template = params.get("job_template_arn")
@@ -235,7 +223,7 @@ def _check_document(params):
             raise InvalidOption("document_parameters", "key {0} must be 1 to 128 characters of a-z, A-Z, 0-9, _ and -".format(_shown(key)))
         if not isinstance(value, str):
             raise InvalidOption(option, "must be a string, got {0} (quote it)".format(_shown(value)))
-        _text(option, value, 30720)
+        check_text(option, value, 30720)
 
 
 def _check_rollout(rollout):
@@ -287,7 +275,7 @@ def _check_scheduling(scheduling):
     if scheduling.get("end_behavior") and end is None:
         raise InvalidOption("scheduling.end_behavior", "applies at scheduling.end_time: set it too")
     for index, window in enumerate(scheduling.get("maintenance_windows") or []):
-        _text("scheduling.maintenance_windows[{0}].start_time".format(index), window["start_time"], 256)
+        check_text("scheduling.maintenance_windows[{0}].start_time".format(index), window["start_time"], 256)
         _in_range("scheduling.maintenance_windows[{0}].duration_in_minutes".format(index), window["duration_in_minutes"], 1, 1430)
 
 
@@ -331,14 +319,14 @@ def check_job_options(params):
             raise InvalidOption("targets", "give 1 to {0} targets, AWS's limit, got {1}".format(MAX_TARGETS, len(targets)))
         _no_duplicates("targets", targets)
     _check_document(params)
-    _text("description", params.get("description"), 2028)
+    check_text("description", params.get("description"), 2028)
     _check_rollout(params.get("rollout"))
     _check_criteria("abort", params.get("abort"))
     _check_criteria("retry", params.get("retry"))
     _in_range("in_progress_timeout_minutes", params.get("in_progress_timeout_minutes"), 1, 10080, " minutes")
     presigned = params.get("presigned_url")
     if presigned:
-        _text("presigned_url.role_arn", presigned["role_arn"], 2048, low=20)
+        check_text("presigned_url.role_arn", presigned["role_arn"], 2048, low=20)
         _in_range("presigned_url.expires_in_sec", presigned["expires_in_sec"], 60, 3600, " seconds")
     _check_scheduling(params.get("scheduling"))
     packages = params.get("destination_package_versions")
@@ -349,10 +337,7 @@ def check_job_options(params):
             if not _PACKAGE_ARN.fullmatch(value):
                 raise InvalidOption("destination_package_versions", "{0} is not a package version ARN".format(_shown(value)))
     _check_tags(params.get("tags"))
-    reason = params.get("reason_code")
-    if reason is not None and not _REASON_CODE.fullmatch(reason):
-        raise InvalidOption("reason_code", "{0} must be 1 to 128 characters of A-Z, 0-9 and _".format(_shown(reason)))
-    _text("comment", params.get("comment"), 2028)
+    check_cancel_reason(params.get("reason_code"), params.get("comment"))
     _in_range("wait_timeout", params.get("wait_timeout"), 1, 3600, " seconds")
     return params
 
@@ -373,7 +358,7 @@ def check_execution_options(params):
                 raise InvalidOption("status_details", "key {0} must be 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(_shown(key)))
             if not isinstance(value, str):
                 raise InvalidOption("status_details.{0}".format(key), "must be a string, got {0} (quote it)".format(_shown(value)))
-            _text("status_details.{0}".format(key), value, 32768)
+            check_text("status_details.{0}".format(key), value, 32768)
     if params.get("expected_version") is not None and params.get("state") != "canceled":
         raise InvalidOption("expected_version", "is checked by CancelJobExecution, so it needs state=canceled")
     return params

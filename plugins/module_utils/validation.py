@@ -60,6 +60,29 @@ def check_thing_names(values, option="thing_names"):
     return names
 
 
+# AWS's [^\p{C}]+ text patterns and CancelJob's [\p{Upper}\p{Digit}_]+ reason code.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_REASON_CODE = re.compile(r"[A-Z0-9_]{1,128}")
+CANCEL_COMMENT_LIMIT = 2028
+
+
+def check_text(option, value, high, low=1):
+    """Printable text of low..high characters; None passes."""
+    if value is None:
+        return
+    if not low <= len(value) <= high:
+        raise InvalidOption(option, "must be {0} to {1} characters, got {2}".format(low, high, len(value)))
+    if _CONTROL.search(value):
+        raise InvalidOption(option, "must not contain control characters such as newlines")
+
+
+def check_cancel_reason(reason_code, comment, reason_option="reason_code", comment_option="comment"):
+    """CancelJob's reasonCode and comment, as AWS will take them; None passes."""
+    if reason_code is not None and not _REASON_CODE.fullmatch(reason_code):
+        raise InvalidOption(reason_option, "{0} must be 1 to 128 characters of A-Z, 0-9 and _".format(_shown(reason_code)))
+    check_text(comment_option, comment, CANCEL_COMMENT_LIMIT)
+
+
 def check_execution_number(value, option="execution_number"):
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidOption(option, "{0} is not an execution number: use an integer of 0 or more".format(_shown(value)))

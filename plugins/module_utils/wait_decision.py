@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import COUNT_KEY_OF_STATUS
+from ansible_collections.iotops.aws.plugins.module_utils.validation import CANCEL_COMMENT_LIMIT
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
@@ -175,7 +176,6 @@ class CancelPolicy:
 
 
 DEFAULT_CANCEL_REASON_CODES = {FAILED: "GATE_FAILED", TIMED_OUT: "GATE_TIMED_OUT"}
-CANCEL_COMMENT_LIMIT = 2028  # CancelJob's comment, in characters
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,9 @@
 
 from __future__ import annotations
 
-import re
-
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, check_cancel_reason
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES, TERMINAL_STATUSES
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
-    CANCEL_COMMENT_LIMIT,
     DEFAULT_FAIL_ON,
     CancelPolicy,
     GatePolicy,
@@ -39,11 +36,6 @@ WAIT_ARGUMENT_SPEC = dict(
 )
 WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
 
-# CancelJob's reasonCode and comment patterns: [\p{Upper}\p{Digit}_]+ and [^\p{C}]+.
-_REASON_CODE = re.compile(r"[A-Z0-9_]{1,128}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _cancel_policy(params):
     """The cancel options, checked before any request; raises InvalidOption."""
     reason, comment, force = params.get("cancel_reason_code"), params.get("cancel_comment"), params.get("cancel_force")
@@ -52,14 +44,7 @@ def _cancel_policy(params):
                           ("cancel_force", bool(force))):
         if given and not armed:
             raise InvalidOption(option, "applies only with cancel_on_failure=true or cancel_on_timeout=true")
-    if reason is not None and not _REASON_CODE.fullmatch(reason):
-        raise InvalidOption("cancel_reason_code", "must be 1 to 128 characters of A-Z, 0-9 and _, got {0!r}".format(
-            reason if len(reason) <= 40 else reason[:37] + "..."))
-    if comment is not None:
-        if not 1 <= len(comment) <= CANCEL_COMMENT_LIMIT:
-            raise InvalidOption("cancel_comment", "must be 1 to {0} characters, got {1}".format(CANCEL_COMMENT_LIMIT, len(comment)))
-        if _CONTROL.search(comment):
-            raise InvalidOption("cancel_comment", "must not contain control characters such as newlines")
+    check_cancel_reason(reason, comment, "cancel_reason_code", "cancel_comment")
     return CancelPolicy(bool(params.get("cancel_on_failure")), bool(params.get("cancel_on_timeout")), reason, comment,
                         bool(force))
 

@@ -169,9 +169,9 @@ def params(**given):
 
 OPTION_ERRORS = [
     (dict(cancel_on_failure=True, cancel_reason_code="gate-failed"),
-     "cancel_reason_code: must be 1 to 128 characters of A-Z, 0-9 and _, got 'gate-failed'"),
-    (dict(cancel_on_failure=True, cancel_reason_code=""), "cancel_reason_code: must be 1 to 128 characters"),
-    (dict(cancel_on_timeout=True, cancel_reason_code="A" * 129), "cancel_reason_code: must be 1 to 128 characters"),
+     "cancel_reason_code: 'gate-failed' must be 1 to 128 characters of A-Z, 0-9 and _"),
+    (dict(cancel_on_failure=True, cancel_reason_code=""), "cancel_reason_code: '' must be 1 to 128 characters"),
+    (dict(cancel_on_timeout=True, cancel_reason_code="A" * 129), "cancel_reason_code: 'AAAA"),
     (dict(cancel_on_failure=True, cancel_comment=""), "cancel_comment: must be 1 to 2028 characters, got 0"),
     (dict(cancel_on_failure=True, cancel_comment="x" * 2029), "cancel_comment: must be 1 to 2028 characters, got 2029"),
     (dict(cancel_on_failure=True, cancel_comment="two\nlines"), "cancel_comment: must not contain control characters"),
