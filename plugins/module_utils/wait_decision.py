@@ -25,6 +25,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
 WAITING = "waiting"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
+TIMED_OUT = "timed_out"  # the task's verdict only: no poll decides it
 # Fleet mode only: retryable failures exist and whether their retries are
 # used up decides the verdict; the caller lists them and asks again.
 NEEDS_RETRY_DETAILS = "needs_retry_details"
@@ -162,6 +163,22 @@ class GatePolicy:
 
 
 @dataclass(frozen=True)
+class CancelPolicy:
+    """Whether the gate cancels the job when it fails, and CancelJob's own
+    fields; None means the default that cancel_request() fills in."""
+
+    on_failure: bool = False
+    on_timeout: bool = False
+    reason_code: Optional[str] = None
+    comment: Optional[str] = None
+    force: bool = False
+
+
+DEFAULT_CANCEL_REASON_CODES = {FAILED: "GATE_FAILED", TIMED_OUT: "GATE_TIMED_OUT"}
+CANCEL_COMMENT_LIMIT = 2028  # CancelJob's comment, in characters
+
+
+@dataclass(frozen=True)
 class Verdict:
     state: str
     counts: Mapping[str, int]
@@ -242,6 +259,97 @@ def decide_fleet(job, policy, exhausted=None):
     if could_pass and awaiting_retry == 0:
         return Verdict(SUCCEEDED, **verdict)
     return Verdict(WAITING, **verdict)
+
+
+def cancel_due(state, verdict, job, cancel):
+    """Whether the gate's outcome calls for canceling the job.
+
+    A failure cancels only when it is the limit's (not a job canceled,
+    deleted or over with too few executions), and a timeout only when asked.
+    A job already over is never canceled: an operator or its abortConfig
+    canceled it, with a reasonCode that must stay, or it completed.
+    """
+    if state == FAILED:
+        due = cancel.on_failure and verdict is not None and verdict.reason == REASON_OVER_LIMIT
+    elif state == TIMED_OUT:
+        due = cancel.on_timeout
+    else:
+        due = False
+    return due and not (job is not None and job.over)
+
+
+def cancel_request(state, verdict, policy, cancel, timeout):
+    """CancelJob's reason_code, comment and force: the task's, or defaults
+    that record the counts and the limit."""
+    comment = cancel.comment
+    if comment is None:
+        counts = _counts_text(verdict.counts) if verdict is not None else "none seen"
+        if state == FAILED:
+            comment = "Canceled by the rollout gate: {0} of {1} executions failed, over the limit ({2}); executions: {3}".format(
+                verdict.failures, verdict.total, policy.describe_limit(), counts)
+        else:
+            comment = "Canceled by the rollout gate: timed out after {0:g} s (limit: {1}); executions: {2}".format(
+                timeout, policy.describe_limit(), counts)
+        if len(comment) > CANCEL_COMMENT_LIMIT:
+            comment = comment[:CANCEL_COMMENT_LIMIT - 3] + "..."
+    return dict(reason_code=cancel.reason_code or DEFAULT_CANCEL_REASON_CODES[state], comment=comment,
+                force=bool(cancel.force))
+
+
+def cancel_text(fields):
+    """'reason code GATE_FAILED, with force'."""
+    return "reason code {0}{1}".format(fields["reason_code"], ", with force" if fields["force"] else "")
+
+
+# Statuses a device reports, with statusDetails worth reading; CANCELED and
+# REMOVED are an operator's or AWS's doing and usually carry none.
+_DEVICE_STATUSES = ("FAILED", "REJECTED", "TIMED_OUT")
+
+
+def failures_to_sample(failed_items, bound):
+    """The failed executions to describe for their statusDetails: at most
+    ``bound`` of those not yet read, devices' own failures first."""
+    unread = [item for item in failed_items if "status_details" not in item]
+    unread.sort(key=lambda item: item.get("status") not in _DEVICE_STATUSES)
+    return unread[:max(0, bound)]
+
+
+def tally_failure_reasons(failed_items):
+    """``failure_reasons``, a histogram of the statusDetails values per key,
+    and ``failure_sample``, how many of the failed executions it reads.
+
+    An item counts as read when it has ``status_details`` (possibly empty:
+    ``without_details``); the others were not described.  Values are
+    ordered by count, highest first.
+    """
+    reasons = {}
+    sampled = without = 0
+    for item in failed_items:
+        if "status_details" not in item:
+            continue
+        sampled += 1
+        details = (item.get("status_details") or {}).get("details_map") or {}
+        if not details:
+            without += 1
+        for key, value in details.items():
+            reasons.setdefault(key, Counter())[str(value)] += 1
+    ordered = dict((key, dict(sorted(values.items(), key=lambda pair: (-pair[1], pair[0]))))
+                   for key, values in sorted(reasons.items()))
+    return dict(failure_reasons=ordered,
+                failure_sample=dict(sampled=sampled, failed=len(failed_items), without_details=without))
+
+
+def top_reasons_text(reasons, sample, limit=3):
+    """'top reasons in 48 of 312 failures: reason=flash write error (41), ...'; '' when none."""
+    pairs = sorted(((count, key, value) for key, values in reasons.items() for value, count in values.items()),
+                   key=lambda pair: (-pair[0], pair[1], pair[2]))
+    if not pairs:
+        return ""
+    shown = ", ".join("{0} ({1})".format(_details_text({key: " ".join(value.split())}, limit=60), count)
+                      for count, key, value in pairs[:limit])
+    if len(pairs) > limit:
+        shown += " and {0} more".format(len(pairs) - limit)
+    return "top reasons in {0} of {1} failures: {2}".format(sample["sampled"], sample["failed"], shown)
 
 
 def _duration(seconds):

@@ -6,10 +6,17 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES, TERMINAL_STATUSES
-from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import DEFAULT_FAIL_ON, GatePolicy
-from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitRequest
+from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
+    CANCEL_COMMENT_LIMIT,
+    DEFAULT_FAIL_ON,
+    CancelPolicy,
+    GatePolicy,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.waiter import DEFAULT_FAILURE_REASONS_SAMPLE, WaitRequest
 
 WAIT_ARGUMENT_SPEC = dict(
     job_id=dict(type="str", required=True),
@@ -23,8 +30,38 @@ WAIT_ARGUMENT_SPEC = dict(
     max_failure_percent=dict(type="float"),
     # No default here, so that giving it in thing mode is an error; 1 when omitted.
     min_executions=dict(type="int"),
+    cancel_on_failure=dict(type="bool", default=False),
+    cancel_on_timeout=dict(type="bool", default=False),
+    cancel_reason_code=dict(type="str"),
+    cancel_comment=dict(type="str"),
+    cancel_force=dict(type="bool", default=False),
+    failure_reasons_sample=dict(type="int", default=DEFAULT_FAILURE_REASONS_SAMPLE),
 )
 WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
+
+# CancelJob's reasonCode and comment patterns: [\p{Upper}\p{Digit}_]+ and [^\p{C}]+.
+_REASON_CODE = re.compile(r"[A-Z0-9_]{1,128}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _cancel_policy(params):
+    """The cancel options, checked before any request; raises InvalidOption."""
+    reason, comment, force = params.get("cancel_reason_code"), params.get("cancel_comment"), params.get("cancel_force")
+    armed = params.get("cancel_on_failure") or params.get("cancel_on_timeout")
+    for option, given in (("cancel_reason_code", reason is not None), ("cancel_comment", comment is not None),
+                          ("cancel_force", bool(force))):
+        if given and not armed:
+            raise InvalidOption(option, "applies only with cancel_on_failure=true or cancel_on_timeout=true")
+    if reason is not None and not _REASON_CODE.fullmatch(reason):
+        raise InvalidOption("cancel_reason_code", "must be 1 to 128 characters of A-Z, 0-9 and _, got {0!r}".format(
+            reason if len(reason) <= 40 else reason[:37] + "..."))
+    if comment is not None:
+        if not 1 <= len(comment) <= CANCEL_COMMENT_LIMIT:
+            raise InvalidOption("cancel_comment", "must be 1 to {0} characters, got {1}".format(CANCEL_COMMENT_LIMIT, len(comment)))
+        if _CONTROL.search(comment):
+            raise InvalidOption("cancel_comment", "must not contain control characters such as newlines")
+    return CancelPolicy(bool(params.get("cancel_on_failure")), bool(params.get("cancel_on_timeout")), reason, comment,
+                        bool(force))
 
 
 def build_wait_request(params, check_mode=False):
@@ -53,6 +90,10 @@ def build_wait_request(params, check_mode=False):
         raise InvalidOption("min_executions", "applies to fleet mode only; thing mode waits on every thing in thing_names")
     if min_executions is not None and min_executions < 1:
         raise InvalidOption("min_executions", "must be 1 or more, got {0}".format(min_executions))
+    sample = params.get("failure_reasons_sample", DEFAULT_FAILURE_REASONS_SAMPLE)
+    if sample < 0:
+        raise InvalidOption("failure_reasons_sample", "must be 0 (no describes) or more, got {0}".format(sample))
+    cancel = _cancel_policy(params)
     return WaitRequest(
         job_id=params["job_id"],
         thing_names=things,
@@ -62,4 +103,6 @@ def build_wait_request(params, check_mode=False):
         delay=delay,
         policy=GatePolicy(frozenset(params["fail_on"]), max_failures, max_percent, min_executions or 1),
         check_mode=check_mode,
+        cancel=cancel,
+        failure_reasons_sample=sample,
     )

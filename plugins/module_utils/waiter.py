@@ -10,14 +10,17 @@ named things either the job's execution list or one describe per
 unfinished thing, whichever is cheaper, never more than
 ceil(N / 250) + 2 calls for N things.  When the named things are all of
 the job's executions, their counts are the job's, and a round that only
-shows them still working needs no more than DescribeJob.  Details of
-failed executions are fetched once, at the end, for the message.
+shows them still working needs no more than DescribeJob.  When the gate
+fails, and the task asks for it, the job is canceled before anything else
+is read.  Details of failed executions are fetched once, at the end, for
+the message and the failure reasons.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -38,6 +41,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     job_execution_summaries,
     thing_execution_summaries,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution,
     shape_execution_summary,
@@ -51,29 +55,38 @@ from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     FAILED,
     NEEDS_RETRY_DETAILS,
+    TIMED_OUT,
     WAITING,
+    CancelPolicy,
     GatePolicy,
     JobSnapshot,
     Observed,
+    cancel_due,
+    cancel_request,
+    cancel_text,
     decide_fleet,
     decide_things,
+    failures_to_sample,
     is_final,
     failure_message,
     job_result,
     missing_job_message,
     success_message,
+    tally_failure_reasons,
     timeout_message,
+    top_reasons_text,
 )
 
-# Failed executions described individually for their statusDetails.
-DETAILED_FAILURES = 5
+# Failed executions described at most, for their statusDetails: 50
+# DescribeJobExecution calls take 5 s at AWS's 10 TPS.
+DEFAULT_FAILURE_REASONS_SAMPLE = 50
+DETAILED_FAILURES = DEFAULT_FAILURE_REASONS_SAMPLE
 # Reads after the verdict are tried again after a garbled answer or a spent
 # botocore retry quota, so the report keeps its failed executions.
 READS_AFTER_VERDICT = 3
 PAUSE_BETWEEN_READS = 1.0
 # After a timeout, seconds spent refreshing thing mode's per-thing statuses.
 REFRESH_AFTER_TIMEOUT = 20
-TIMED_OUT = "timed_out"
 
 
 @dataclass
@@ -86,6 +99,8 @@ class WaitRequest:
     delay: float = 0
     policy: GatePolicy = field(default_factory=GatePolicy)
     check_mode: bool = False
+    cancel: CancelPolicy = field(default_factory=CancelPolicy)
+    failure_reasons_sample: int = DEFAULT_FAILURE_REASONS_SAMPLE
 
 
 class WaitAborted(Exception):
@@ -422,9 +437,13 @@ class Waiter:
             state = TIMED_OUT
         else:
             state = verdict.state
+        # Before any read for the report: every second counts while the
+        # rollout notifies devices.
+        cancel = self._cancel_if_due(state, verdict)
         executions = self.poller.final_executions(self.job, self._read_after_verdict, self.secrets) if verdict is not None else []
         failed_items = [e for e in executions if e["status"] in request.policy.fail_on]
         self._add_details(failed_items)
+        reasons = tally_failure_reasons(failed_items)
         result = dict(
             changed=False,
             verdict=state,
@@ -433,12 +452,18 @@ class Waiter:
             polls=self.polls,
             timeline=self.timeline,
             elapsed=round(self.clock() - started, 3),
-            **job_result(self.job)
+            canceled=False,
+            **dict(reasons, **job_result(self.job))
         )
+        top_reasons = top_reasons_text(reasons["failure_reasons"], reasons["failure_sample"])
         if request.check_mode:
+            if cancel is not None:
+                result.update(changed=True, cancel=cancel["request"], msg="{0}; check mode: would cancel the job ({1})".format(
+                    failure_message(request.job_id, verdict, request.policy, failed_items), cancel_text(cancel["request"])))
             return result
         if state == FAILED:
-            result.update(failed=True, msg=failure_message(request.job_id, verdict, request.policy, failed_items))
+            message = failure_message(request.job_id, verdict, request.policy, failed_items)
+            result.update(failed=True, msg=message + ("; " + top_reasons if top_reasons else ""))
         elif state == TIMED_OUT:
             last_error = None
             if last_failure is not None:
@@ -448,9 +473,56 @@ class Waiter:
                                                            request.policy))
         else:
             result["msg"] = success_message(request.job_id, verdict, request.policy)
+        if cancel is not None:
+            result["cancel"] = cancel["request"]
+            if cancel["error"] is None:
+                fields = cancel["request"]
+                result.update(changed=True, canceled=True, job_status="CANCELED", reason_code=fields["reason_code"],
+                              comment=fields["comment"])
+                result["msg"] += "; the gate canceled the job ({0})".format(cancel_text(fields))
+            else:
+                # The cancel's failure is the one a playbook must act on.
+                result.update(error_fields(cancel["error"], self.secrets))
+                result["msg"] += "; the gate could not cancel the job: {0}".format(
+                    describe_error(cancel["error"], "CancelJob failed", self.secrets))
         if self.poller.report_gap:
             result["msg"] += "; " + self.poller.report_gap
         return result
+
+    def _cancel_if_due(self, state, verdict):
+        """Cancel the job when the outcome calls for it (never in check mode).
+
+        Returns None when no cancel is due, else ``request`` (the reason
+        code, comment and force sent, or that would be) and ``error`` (the
+        cancel's failure, or None).
+        """
+        request = self.request
+        job = verdict.job if verdict is not None and verdict.job is not None else self.job
+        if not cancel_due(state, verdict, job, request.cancel):
+            return None
+        fields = cancel_request(state, verdict, request.policy, request.cancel, request.timeout)
+        outcome = dict(request=fields, error=None)
+        if request.check_mode:
+            return outcome
+        try:
+            with self._retries_past_deadline():
+                cancel_job(self.client, request.job_id, **fields)
+        except aws_errors() as exc:
+            outcome["error"] = exc
+        return outcome
+
+    @contextlib.contextmanager
+    def _retries_past_deadline(self):
+        """Let botocore retry a throttled cancel after the deadline: stopping
+        the rollout is worth more than a few seconds of the timeout."""
+        if self.retry_bounds is None:
+            yield
+            return
+        saved, self.retry_bounds.not_after = self.retry_bounds.not_after, None
+        try:
+            yield
+        finally:
+            self.retry_bounds.not_after = saved
 
     def _read_after_verdict(self, read, *args):
         """``read(*args)``, tried again after an error another try may cure.
@@ -469,10 +541,10 @@ class Waiter:
             self.sleep(PAUSE_BETWEEN_READS)
 
     def _add_details(self, failed_items):
-        """Describe the first few failures so the message can say why."""
-        for item in failed_items[:DETAILED_FAILURES]:
-            if "status_details" in item:
-                continue
+        """Describe a bounded sample of the failures for their statusDetails,
+        for the message and the failure reasons; items read before are not
+        described again."""
+        for item in failures_to_sample(failed_items, self.request.failure_reasons_sample):
             try:
                 execution = self._read_after_verdict(describe_job_execution, self.client, self.request.job_id,
                                                      item["thing_name"], item.get("execution_number"))

@@ -40,6 +40,11 @@ description:
   - Throttling and transient faults are retried by botocore; a round that still fails is skipped, and the next
     one tries again until the deadline. A throttle is never taken for a device failure. Access denied, invalid
     signatures and other client errors fail at once.
+  - "Stopping the play does not stop the job: its queued devices, and those the rollout has not reached, still get
+    the firmware. With O(cancel_on_failure=true) the task cancels the job (C(CancelJob)) as soon as the gate fails
+    on its limit, in the same polling round, before it reads anything for the report; see O(cancel_on_failure)."
+  - "When the gate fails, RV(failure_reasons) counts the C(statusDetails) values the failed devices reported, from
+    at most O(failure_reasons_sample) C(DescribeJobExecution) calls, and the message names the top reasons."
 author:
   - iotops.aws maintainers (@iotops)
 options:
@@ -104,6 +109,72 @@ options:
         numbers; before that it waits.
       - When omitted, V(1) in fleet mode, so that a job with no executions never passes. Must be 1 or more.
     type: int
+  cancel_on_failure:
+    description:
+      - Cancel the job when the gate fails because the executions in a O(fail_on) status went over
+        O(max_failures) or O(max_failure_percent). The cancel is sent at once, in the polling round that decided,
+        so that the rollout notifies as few more devices as possible; the failed executions are read for the
+        report after it.
+      - Only a failure on the limit cancels. A job that is already V(CANCELED) (by an operator, or by AWS IoT's
+        own C(abortConfig)), V(COMPLETED) or being deleted is never canceled again, so its C(reasonCode) and
+        C(comment) stay as they are; RV(canceled) is then V(false).
+      - The task then returns RV(ignore:changed=true), RV(canceled=true) and RV(cancel); its message says the gate
+        canceled the job. When C(CancelJob) fails, the task fails with a message that says both that the gate
+        failed and that the cancel failed, with the AWS error code; RV(error) and RV(response_metadata) are the
+        cancel's.
+      - A throttled C(CancelJob) is retried by botocore even past O(timeout).
+      - Without C(force) (O(cancel_force)), AWS cancels only the V(QUEUED) executions, and no new execution is
+        created; devices already V(IN_PROGRESS) run to their end and report as usual.
+      - In check mode the task sends no C(CancelJob), and says that it would cancel.
+      - Needs the IAM action C(iot:CancelJob).
+    type: bool
+    default: false
+  cancel_on_timeout:
+    description:
+      - "Also cancel the job when the task times out with executions unfinished, unless the job was last seen
+        V(COMPLETED), V(CANCELED) or being deleted. Off by default: a timeout says the rollout is slow or
+        devices are offline, not that the firmware is bad."
+      - Works alone or with O(cancel_on_failure); the other cancel options apply to both.
+    type: bool
+    default: false
+  cancel_reason_code:
+    description:
+      - The C(reasonCode) of the cancel, 1 to 128 characters of V(A-Z), V(0-9) and V(_).
+      - Defaults to V(GATE_FAILED) when the gate failed, and V(GATE_TIMED_OUT) when it timed out.
+      - Only with O(cancel_on_failure=true) or O(cancel_on_timeout=true).
+    type: str
+  cancel_comment:
+    description:
+      - The C(comment) of the cancel, 1 to 2,028 characters without control characters.
+      - "Defaults to a comment that records the counts and the limit, for example
+        V(Canceled by the rollout gate: 3 of 9 executions failed, over the limit (max_failures 2\\); executions:
+        2 FAILED, 4 QUEUED, 1 REJECTED, 2 SUCCEEDED)."
+      - Only with O(cancel_on_failure=true) or O(cancel_on_timeout=true).
+    type: str
+  cancel_force:
+    description:
+      - Cancel the executions that are V(IN_PROGRESS) too (C(force) of C(CancelJob)); they end V(CANCELED) with
+        C(forceCanceled).
+      - "Off by default, on purpose: a device that is writing firmware when its execution is canceled can no
+        longer report its status for it, and may be left with a half-written image. Without force those devices
+        finish and report, and only the devices that have not started are stopped. Use it only when every
+        device can recover from an interrupted update on its own."
+      - Only with O(cancel_on_failure=true) or O(cancel_on_timeout=true).
+    type: bool
+    default: false
+  failure_reasons_sample:
+    description:
+      - How many failed executions, at most, are described (C(DescribeJobExecution)) for their
+        C(statusDetails), to build RV(failure_reasons) and the message. V(0) describes none.
+      - "Fleet mode lists the failed executions, and a list has no C(statusDetails): each one is a
+        C(DescribeJobExecution) call. AWS allows about 10 of those a second per account (shared with every other
+        client), so the default of 50 costs at least 5 seconds after the verdict, and after the cancel of
+        O(cancel_on_failure). Thing mode counts the details it already read while polling, without describing
+        them again."
+      - The devices' own failures (V(FAILED), V(REJECTED), V(TIMED_OUT)) are described before V(CANCELED) and
+        V(REMOVED) executions, which rarely carry details.
+    type: int
+    default: 50
 extends_documentation_fragment:
   - iotops.aws.connection
 attributes:
@@ -112,9 +183,11 @@ attributes:
     description:
       - Polls once and reports what it sees, without blocking. Fails only on invalid input or AWS errors, never
         on an execution's status. RV(verdict) tells what the gate would have said so far.
+      - With O(cancel_on_failure=true) and a gate that would fail, returns RV(ignore:changed=true) and RV(cancel),
+        and sends no C(CancelJob).
 notes:
   - Needs the IAM actions C(iot:DescribeJob), C(iot:ListJobExecutionsForJob), C(iot:DescribeJobExecution) and
-    C(iot:ListJobExecutionsForThing).
+    C(iot:ListJobExecutionsForThing); and C(iot:CancelJob) with O(cancel_on_failure) or O(cancel_on_timeout).
   - "Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost):
     every copy polls the same account-wide rate limit."
 """
@@ -153,6 +226,23 @@ EXAMPLES = r"""
     sleep: 60
   run_once: true
   delegate_to: localhost
+
+- name: Early wave - stop the rollout when more than 2 % fail
+  iotops.aws.iot_job_execution_wait:
+    job_id: fw-2-4-1-early
+    max_failure_percent: 2
+    cancel_on_failure: true
+    cancel_reason_code: EARLY_WAVE_FAILED
+    timeout: 7200
+    sleep: 30
+  register: early
+  run_once: true
+  delegate_to: localhost
+
+- name: Show why the devices failed
+  ansible.builtin.debug:
+    msg: "{{ early.failure_reasons }} ({{ early.failure_sample.sampled }} of {{ early.failure_sample.failed }} read)"
+  when: early is failed
 
 - name: Report only, never fail on a status
   iotops.aws.iot_job_execution_wait:
@@ -239,11 +329,83 @@ scheduled_job_rollouts:
   type: list
   elements: dict
   sample: [{"start_time": "2026-05-02T02:00"}]
+canceled:
+  description:
+    - Whether the task canceled the job (O(cancel_on_failure) or O(cancel_on_timeout)). V(false) in check mode, when
+      C(CancelJob) failed, and when the job was already over.
+    - After a cancel, RV(job_status) is V(CANCELED), and RV(reason_code) and RV(comment) are the cancel's.
+  returned: always
+  type: bool
+  sample: true
+cancel:
+  description:
+    - What the task sent with C(CancelJob), or would send in check mode, or tried to send when it failed.
+  returned: when the outcome called for a cancel
+  type: dict
+  contains:
+    reason_code:
+      description: The cancel's C(reasonCode).
+      type: str
+      returned: always
+      sample: GATE_FAILED
+    comment:
+      description: The cancel's C(comment).
+      type: str
+      returned: always
+      sample: "Canceled by the rollout gate: 3 of 9 executions failed, over the limit (max_failures 2); executions: 2 FAILED, 6 QUEUED, 1 REJECTED"
+    force:
+      description: Whether executions in progress were canceled too.
+      type: bool
+      returned: always
+      sample: false
+failure_reasons:
+  description:
+    - For each C(statusDetails) key the failed devices reported, how many of the described failures reported
+      each value, highest first. Keys and values are the devices' own.
+    - Counts only the failed executions (in a O(fail_on) status) whose details were read, at most
+      O(failure_reasons_sample) described ones; RV(failure_sample) says how many of how many.
+  returned: always
+  type: dict
+  sample: {"reason": {"flash write error": 41, "battery below 20%": 7}}
+failure_sample:
+  description: How many failed executions RV(failure_reasons) comes from.
+  returned: always
+  type: dict
+  contains:
+    sampled:
+      description: Failed executions whose C(statusDetails) were read.
+      type: int
+      returned: always
+      sample: 50
+    failed:
+      description: Failed executions the task found, in a O(fail_on) status.
+      type: int
+      returned: always
+      sample: 312
+    without_details:
+      description: Of those read, how many reported no C(statusDetails) at all.
+      type: int
+      returned: always
+      sample: 2
+error:
+  description:
+    - The AWS error, C(code) and C(message), when an AWS call failed the task; after a refused cancel, the
+      cancel's.
+  returned: on an AWS error
+  type: dict
+  sample: {"code": "AccessDeniedException", "message": "User is not authorized to perform: iot:CancelJob"}
+response_metadata:
+  description: The failed call's C(request_id), C(http_status_code) and C(retry_attempts), when AWS answered.
+  returned: on an AWS error that AWS answered
+  type: dict
+  sample: {"request_id": "8d1f3d0e-1d3b-4c59-9f6b-0f4f2c1e9a77", "http_status_code": 403, "retry_attempts": 0}
 msg:
   description:
     - One line. On failure it says what failed - which things, which statuses, the first C(statusDetails) - or
       that the wait timed out and what was still pending. It says when the job was canceled (with its
       C(reasonCode) and C(comment)), still scheduled, or between maintenance windows.
+    - A failure names the top RV(failure_reasons) with their counts, and ends with whether the gate canceled the
+      job, or could not (with the AWS error code and request id).
   returned: always
   type: str
   sample: "Job fw-2-4-1: 1 of 3 executions failed, over the limit (max_failures 0): sensor-0002 FAILED (reason=checksum mismatch)"
