@@ -40,8 +40,12 @@ def _diff(before, after):
     return dict(before=found[0], after=found[1]) if found else dict(before={}, after={})
 
 
-def plan_execution(params, execution):
+def plan_execution(params, execution, check_version=True):
     """The plan for ``params`` (iot_job_execution's checked options).
+
+    With ``check_version`` false, O(expected_version) is left to AWS, which
+    compares it atomically and answers VersionConflictException; check mode,
+    which sends nothing, compares it here.
 
     ``execution`` is DescribeJobExecution's ``execution``, raw or shaped,
     None when there is none: for state=canceled the thing's latest
@@ -77,7 +81,7 @@ def plan_execution(params, execution):
         return ExecutionPlan(error="force: {0} is IN_PROGRESS: set force=true to cancel it; its device can then no longer report "
                                    "its status".format(what))
     expected, version = params.get("expected_version"), _field(execution, "versionNumber", "version_number")
-    if expected is not None and version is not None and expected != version:
+    if check_version and expected is not None and version is not None and expected != version:
         return ExecutionPlan(error="expected_version: {0} is at version {1}, not {2}".format(what, version, expected))
     request = dict(jobId=job_id, thingName=thing, force=bool(params.get("force")))
     if expected is not None:

@@ -122,7 +122,7 @@ def job_settings(job, document=None, tags=None, document_source=None):
     item = snake_case(job) if "jobId" in job else job
     settings = dict(
         targets=list(item.get("targets") or []),
-        target_selection=item.get("target_selection"),
+        target_selection=item.get("target_selection") or "SNAPSHOT",  # AWS's default
         document_source=document_source or item.get("document_source"),
         job_template_arn=item.get("job_template_arn"),
         document_parameters=item.get("document_parameters") or {},

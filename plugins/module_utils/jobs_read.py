@@ -45,6 +45,39 @@ def describe_job(client, job_id):
     return _read(client.describe_job, "DescribeJob", "job", jobId=job_id)
 
 
+def describe_job_and_source(client, job_id):
+    """DescribeJob's ``job`` and its top-level ``documentSource``; (None, None) for no job."""
+    try:
+        response = call_api(client.describe_job, "DescribeJob", jobId=job_id)
+    except Exception as exc:  # botocore's errors: only "not found" is an answer
+        if error_code(exc) == "ResourceNotFoundException":
+            return None, None
+        raise
+    return answer_member(response, "DescribeJob", "job", dict), response.get("documentSource")
+
+
+def get_job_document(client, job_id):
+    """The job document's text, or None for no job."""
+    return _read(client.get_job_document, "GetJobDocument", "document", str, jobId=job_id)
+
+
+def list_tags_for_resource(client, resource_arn):
+    """The resource's tags as a dict, or None when it does not exist."""
+    tags = {}
+    pages = client.get_paginator("list_tags_for_resource").paginate(resourceArn=resource_arn)
+    try:
+        for page in pages:
+            for tag in answer_member(page, "ListTagsForResource", "tags", list):
+                tags[tag["Key"]] = tag.get("Value", "")
+    except PARSE_FAILURES as exc:
+        raise UnexpectedResponse("ListTagsForResource answered with an unreadable body: {0}".format(exc))
+    except Exception as exc:  # botocore's errors: only "not found" is an answer
+        if error_code(exc) == "ResourceNotFoundException":
+            return None
+        raise
+    return tags
+
+
 def describe_job_execution(client, job_id, thing_name, execution_number=None):
     kwargs = dict(jobId=job_id, thingName=thing_name)
     if execution_number is not None:
@@ -54,6 +87,10 @@ def describe_job_execution(client, job_id, thing_name, execution_number=None):
 
 def thing_arn(client, thing_name):
     return _read(client.describe_thing, "DescribeThing", "thingArn", str, thingName=thing_name)
+
+
+def thing_group_arn(client, group_name):
+    return _read(client.describe_thing_group, "DescribeThingGroup", "thingGroupArn", str, thingGroupName=group_name)
 
 
 def _summaries(client, method, **kwargs):

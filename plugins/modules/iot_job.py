@@ -480,7 +480,8 @@ diff:
 import datetime
 import time
 
-from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
+from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write
+from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors, error_code
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import (
     changed_after_conflict,
     plan_cancel,
@@ -493,83 +494,80 @@ from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsM
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_job
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
-
-def _code(exc):
-    return getattr(exc, "response", {}).get("Error", {}).get("Code")
-
-
-def _found(call, key, **kwargs):
-    try:
-        return call(**kwargs).get(key)
-    except aws_errors() as exc:
-        if _code(exc) == "ResourceNotFoundException":
-            return None
-        raise
-
-
-def _describe(client, job_id):
-    try:
-        answer = client.describe_job(jobId=job_id)
-    except aws_errors() as exc:
-        if _code(exc) == "ResourceNotFoundException":
-            return None, None
-        raise
-    return answer["job"], answer.get("documentSource")
+# The deletion wait's pause between DescribeJob calls grows to this many seconds.
+MAX_POLL_SECONDS = 5.0
 
 
 def _target_arns(client, targets):
+    # Both lookups, always: a name that is a thing and a group must fail, not be guessed.
     return unique_target_arns([target.value if target.kind != NAME else resolve_target_name(
-        target.value, _found(client.describe_thing, "thingArn", thingName=target.value),
-        _found(client.describe_thing_group, "thingGroupArn", thingGroupName=target.value)) for target in targets])
+        target.value, jobs_read.thing_arn(client, target.value), jobs_read.thing_group_arn(client, target.value))
+        for target in targets])
 
 
-def _plan_present(client, params, arns, job, source):
-    if job is None:
-        return plan_present(params, arns, now=datetime.datetime.now(datetime.timezone.utc))
-    document = client.get_job_document(jobId=params["job_id"])["document"] if params["document"] is not None else None
-    tags = client.list_tags_for_resource(resourceArn=job["jobArn"]).get("tags", []) if params["tags"] is not None else None
-    return plan_present(params, arns, job, document, tags, source)
+def _plan_present(client, params, arns):
+    """The job as it is, and the plan for it; the document and tags are read only when given."""
+    job, source = jobs_read.describe_job_and_source(client, params["job_id"])
+    document = tags = None
+    if job is not None and params["document"] is not None:
+        document = jobs_read.get_job_document(client, params["job_id"])
+    if job is not None and params["tags"] is not None:
+        tags = jobs_read.list_tags_for_resource(client, job["jobArn"])
+    return job, plan_present(params, arns, job, document, tags, source, now=datetime.datetime.now(datetime.timezone.utc))
 
 
-def _apply(module, client, plan, params, arns):
-    """Send the plan's requests; returns whether anything changed."""
-    if plan.create:
-        try:
-            client.create_job(**plan.create)
-            return True
-        except aws_errors() as exc:
-            if _code(exc) != "ResourceAlreadyExistsException":
-                raise
-            job, source = _describe(client, plan.job_id)
-            again = _plan_present(client, params, arns, job, source)
-            if again.error:
-                module.fail_json(msg=again.error)
-            retried = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) > 0
-            return _apply(module, client, again, params, arns) or changed_after_conflict(again, retried)
+def _change(client, job, plan):
+    """The writes to an existing job, in the plan's order."""
     if plan.update:
-        client.update_job(**plan.update)
+        jobs_write.update_job(client, plan.update)
     if plan.add_targets:
-        client.associate_targets_with_job(jobId=plan.job_id, targets=plan.add_targets)
-    job_arn = None
-    if plan.tag or plan.untag:
-        job_arn = client.describe_job(jobId=plan.job_id)["job"]["jobArn"]
+        jobs_write.associate_targets_with_job(client, plan.job_id, plan.add_targets)
     if plan.tag:
-        client.tag_resource(resourceArn=job_arn, tags=[dict(Key=key, Value=value) for key, value in plan.tag.items()])
+        jobs_write.tag_resource(client, job["jobArn"], plan.tag)
     if plan.untag:
-        client.untag_resource(resourceArn=job_arn, tagKeys=plan.untag)
+        jobs_write.untag_resource(client, job["jobArn"], plan.untag)
     if plan.cancel:
-        client.cancel_job(**plan.cancel)
+        jobs_write.cancel_job(client, plan.job_id, plan.cancel.get("reasonCode"), plan.cancel.get("comment"), plan.cancel["force"])
     if plan.delete:
-        client.delete_job(**plan.delete)
-    return plan.changed
+        jobs_write.delete_job(client, plan.job_id, plan.delete["force"])
 
 
-def _wait_until_gone(module, client, job_id):
-    deadline = time.monotonic() + module.params["wait_timeout"]
-    while _describe(client, job_id)[0] is not None:
-        if time.monotonic() >= deadline:
-            module.fail_json(msg="wait_timeout: job {0!r} was still being deleted after {1} s".format(job_id, module.params["wait_timeout"]))
-        time.sleep(min(5, max(0, deadline - time.monotonic())))
+def _create(module, client, params, arns, plan):
+    """CreateJob; on ResourceAlreadyExistsException, the job found is compared
+    and accepted when it matches.  Returns (plan applied, changed)."""
+    try:
+        jobs_write.create_job(client, plan.create)
+        return plan, True
+    except aws_errors() as exc:
+        if error_code(exc) != "ResourceAlreadyExistsException":
+            raise
+        conflict = exc
+    job, again = _plan_present(client, params, arns)
+    if job is None:  # created, then deleted by someone else: report AWS's answer
+        raise conflict
+    if again.error:
+        module.fail_json(msg="CreateJob: job {0!r} already exists: {1}".format(plan.job_id, again.error), job=shape_job(job))
+    _change(client, job, again)
+    retried = jobs_write.was_retried(conflict)
+    # After a retried attempt the job is most likely this task's own creation: show it as created.
+    return (plan if retried and not again.changed else again), changed_after_conflict(again, retried)
+
+
+def _wait_until_gone(module, client, job_id, changed):
+    """Poll DescribeJob until the job is gone, within wait_timeout (monotonic clock)."""
+    timeout = module.params["wait_timeout"]
+    deadline = time.monotonic() + timeout
+    pause = 0.5
+    while True:
+        job = jobs_read.describe_job(client, job_id)
+        if job is None:
+            return None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            module.fail_json(msg="wait_timeout: job {0!r} was still {1} after {2} s".format(job_id, job.get("status"), timeout),
+                             changed=changed, job=shape_job(job))
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, MAX_POLL_SECONDS)
 
 
 def main():
@@ -581,28 +579,32 @@ def main():
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
     client = module.client()
-    arns = None
     try:
-        job, source = _describe(client, job_id)
         if state == "present":
             arns = _target_arns(client, targets)
-            plan = _plan_present(client, params, arns, job, source)
-        elif state == "canceled":
-            plan = plan_cancel(job_id, job, params["reason_code"], params["comment"], params["force"])
+            job, plan = _plan_present(client, params, arns)
         else:
-            plan = plan_delete(job_id, job, params["force"], params["wait"])
+            job = jobs_read.describe_job(client, job_id)
+            if state == "canceled":
+                plan = plan_cancel(job_id, job, params["reason_code"], params["comment"], params["force"])
+            else:
+                plan = plan_delete(job_id, job, params["force"], params["wait"])
         if plan.error:
             module.fail_json(msg=plan.error, job=shape_job(job) if job else None)
-        changed = plan.changed
+        changed, created = plan.changed, bool(plan.create)
         if not module.check_mode:
-            changed = _apply(module, client, plan, params, arns)
-            if plan.wait_for_deletion:
-                _wait_until_gone(module, client, job_id)
-            job = _describe(client, job_id)[0]
+            if created:
+                plan, changed = _create(module, client, params, arns, plan)
+            else:
+                _change(client, job, plan)
+            if changed or created:
+                job = jobs_read.describe_job(client, job_id)
+            if plan.wait_for_deletion and job is not None:
+                job = _wait_until_gone(module, client, job_id, changed)
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
     except aws_errors() as exc:
-        module.fail_json_aws(exc, msg="Failed to manage job {0}".format(job_id))
+        module.fail_json_aws(exc, msg="{0} failed for job {1!r}".format(getattr(exc, "operation_name", "A request"), job_id))
     result = dict(changed=changed, job=shape_job(job) if job else None)
     if plan.message:
         result["msg"] = plan.message

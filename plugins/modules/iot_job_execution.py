@@ -161,6 +161,7 @@ diff:
   sample: {"before": {"status": "IN_PROGRESS"}, "after": {"status": "CANCELED"}}
 """
 
+from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
 from ansible_collections.iotops.aws.plugins.module_utils.job_execution_plan import plan_execution
 from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
@@ -173,21 +174,21 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_ex
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
 
-def _describe(client, params, number):
-    request = dict(jobId=params["job_id"], thingName=params["thing_name"])
-    if number is not None:
-        request["executionNumber"] = number
-    try:
-        return client.describe_job_execution(**request)["execution"]
-    except aws_errors() as exc:
-        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ResourceNotFoundException":
-            return None
-        raise
+def _write(client, plan):
+    if plan.cancel:
+        request = plan.cancel
+        jobs_write.cancel_job_execution(client, request["jobId"], request["thingName"], request["force"],
+                                        request.get("expectedVersion"), request.get("statusDetails"))
+    else:
+        request = plan.delete
+        jobs_write.delete_job_execution(client, request["jobId"], request["thingName"], request["executionNumber"],
+                                        request["force"])
 
 
 def main():
     module = IotJobsModule(argument_spec=EXECUTION_ARGUMENT_SPEC, **EXECUTION_MODULE_KWARGS)
     params = module.params
+    job_id, thing = params["job_id"], params["thing_name"]
     try:
         check_execution_options(params)
     except InvalidOption as exc:
@@ -196,19 +197,16 @@ def main():
     # CancelJobExecution acts on the latest execution; DeleteJobExecution on the numbered one.
     number = params["execution_number"] if params["state"] == "absent" else None
     try:
-        execution = _describe(client, params, number)
-        plan = plan_execution(params, execution)
+        execution = jobs_read.describe_job_execution(client, job_id, thing, number)
+        plan = plan_execution(params, execution, check_version=module.check_mode)
         if plan.error:
             module.fail_json(msg=plan.error, execution=shape_execution(execution) if execution else None)
         if plan.changed and not module.check_mode:
-            if plan.cancel:
-                client.cancel_job_execution(**plan.cancel)
-            else:
-                client.delete_job_execution(**plan.delete)
-            execution = _describe(client, params, number)
+            _write(client, plan)
+            execution = jobs_read.describe_job_execution(client, job_id, thing, number)
     except aws_errors() as exc:
-        module.fail_json_aws(exc, msg="Failed to {0} the execution of job {1} on {2}".format(
-            "cancel" if params["state"] == "canceled" else "delete", params["job_id"], params["thing_name"]))
+        module.fail_json_aws(exc, msg="{0} failed for job {1!r} on {2!r}".format(
+            getattr(exc, "operation_name", "A request"), job_id, thing))
     result = dict(changed=plan.changed, execution=shape_execution(execution) if execution else None)
     if plan.message:
         result["msg"] = plan.message

@@ -7,6 +7,7 @@ parses, retries and reports them exactly as it would against AWS.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import random
 import re
@@ -72,6 +73,11 @@ class Faults:
     # The first request to each of these APIs is applied, then the connection
     # is reset instead of answering: the client cannot tell it succeeded.
     lose_answer_once: tuple = ()
+    # Another client's request, sent just before the first request to each
+    # of these APIs is answered: {"CreateJob": {"method": "PUT", "path":
+    # "/jobs/fw", "query": "", "body": {...}}}.  Races between two clients
+    # (both read, then both write) made deterministic.
+    before_once: dict = dataclasses.field(default_factory=dict)
     seed: int | None = None
 
     @classmethod
@@ -84,6 +90,7 @@ class Faults:
         if spec.get("apis") is not None:
             spec["apis"] = tuple(spec["apis"])
         spec["lose_answer_once"] = tuple(spec.get("lose_answer_once") or ())
+        spec["before_once"] = dict(spec.get("before_once") or {})
         return cls(**spec)
 
 
@@ -154,6 +161,7 @@ class FaultyEndpoint:
             self._random = random.Random(faults.seed)
             self._buckets: dict[str, _TokenBucket] = {}
             self._answers_to_lose = set(faults.lose_answer_once)
+            self._requests_before = dict(faults.before_once)
 
     def clear(self) -> None:
         self.set_faults(Faults())
@@ -206,6 +214,12 @@ class FaultyEndpoint:
             released = self._released
             latency = self.faults.latency
             coin = self._random.random()
+            other = self._requests_before.pop(api, None)
+            if other is not None:  # applied first, so logged first
+                self.requests.append(RecordedRequest(
+                    at=time.time(), api=api_name(other["method"], other["path"]), method=other["method"],
+                    path=other["path"], query=other.get("query", ""), status=None, access_key=None,
+                    security_token=None, attempt=1, fault="other_client"))
             record = RecordedRequest(
                 at=time.time(), api=api, method=method, path=path, query=environ.get("QUERY_STRING", ""),
                 status=None, access_key=credential.group(1) if credential else None,
@@ -218,6 +232,8 @@ class FaultyEndpoint:
             record.status = int(status.split()[0])
             return start_response(status, headers, exc_info)
 
+        if other is not None:
+            self._send_other(environ, other)
         if latency:
             released.wait(latency)
         if fault == "black_hole":
@@ -250,6 +266,17 @@ class FaultyEndpoint:
             recording_start_response("200 OK", headers)
             return [body]
         return self.app(environ, recording_start_response)
+
+    def _send_other(self, environ, spec: dict) -> None:
+        """Apply another client's request (same credentials), discarding its answer."""
+        body = json.dumps(spec["body"]).encode() if spec.get("body") is not None else b""
+        other = dict(environ, REQUEST_METHOD=spec["method"], PATH_INFO=spec["path"], QUERY_STRING=spec.get("query", ""),
+                     CONTENT_LENGTH=str(len(body)), CONTENT_TYPE="application/json")
+        # werkzeug builds the URL from these when present.
+        uri = spec["path"] + ("?" + spec["query"] if spec.get("query") else "")
+        other["REQUEST_URI"] = other["RAW_URI"] = uri
+        other["wsgi.input"] = io.BytesIO(body)
+        list(self.app(other, lambda status, headers, exc_info=None: None))
 
 
 class ConnectionReset(BaseException):

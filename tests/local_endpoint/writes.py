@@ -147,6 +147,7 @@ def create_job(self: IoTResponse):
         raise ResourceNotFoundException("Job template {0} does not exist.".format(template_arn))
     answer = _ORIGINAL["create_job"](self)
     job = backend.jobs[job_id]
+    job.target_selection = job.target_selection or "SNAPSHOT"  # AWS echoes its default; moto returns null
     job.iotops_extra = {name: self._get_param(name) for name in EXTRA_JOB_FIELDS if self._get_param(name)}
     tags = self._get_param("tags")
     if tags:

@@ -70,3 +70,9 @@ def test_execution_diffs_show_the_status():
     assert deleted.diff == dict(before=dict(status="FAILED", execution_number=7), after={})
     unchanged = plan_execution(execution_params(), execution("CANCELED"))
     assert unchanged.diff == dict(before={}, after={})
+
+
+def test_a_real_run_leaves_expected_version_to_aws():
+    # AWS compares it atomically; the plan compares it only for check mode.
+    result = plan_execution(execution_params(expected_version=2), execution("QUEUED"), check_version=False)
+    assert result.error is None and result.cancel == dict(CANCEL, expectedVersion=2)
