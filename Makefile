@@ -9,12 +9,13 @@ SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 # The pip version ansible-test bootstraps in its venvs names the cache file.
 PIP_FOR_ANSIBLE_TEST = $(shell grep -o "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*" | tr . _)
 
-.PHONY: help venv test lint sanity units integration demo build bench clean docs docs-check
+.PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
 	@echo "make test    docs and changelog checks, sanity, unit and integration tests"
 	@echo "make bench   fleet-scale benchmark (see benchmarks/RESULTS.md)"
+	@echo "make bench-blast  devices a bad rollout reaches after its limit, four ways to stop it (benchmarks/BLAST_RESULTS.md)"
 	@echo "make lint    ansible-lint on the playbooks, examples and metadata (part of make test)"
 	@echo "make docs    regenerate docs/plugins/ from the plugins' DOCUMENTATION, EXAMPLES and RETURN"
 
@@ -58,6 +59,10 @@ build: venv
 # The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
 bench: venv
 	$(BIN)/python benchmarks/fleet_gate.py
+
+# The blast-radius benchmark rewrites benchmarks/BLAST_RESULTS.md; about 8 minutes.
+bench-blast: venv
+	$(BIN)/python benchmarks/blast_radius.py
 
 demo: build
 	rm -rf .build/demo && mkdir -p .build/demo

@@ -48,7 +48,8 @@ START = 1.0                        # IN_PROGRESS, seconds after being notified
 FAIL_AT = 4.0                      # a failing device: FAILED 3 s after it started
 SUCCEED_AT = 31.0                  # the others: SUCCEEDED 30 s after they started
 LIMIT_PERCENT = 10.0               # the one failure limit: gate, naive loop and abortConfig
-ABORT_MINIMUMS = (10, 100)         # abortConfig's minNumberOfExecutedThings, two settings
+EAGER_ABORT_MINIMUM = 1            # abortConfig's minNumberOfExecutedThings, eager setting: AWS's lowest
+HEALTHY_FRACTION = 0.02            # a good build's failure rate, which the safe setting must let pass
 SLEEP = 2.0                        # the gate's sleep, and the naive loop's
 RATE_LIMIT_TPS = 10
 # A run that nothing cancels ends this long after the rollout began.
@@ -66,12 +67,12 @@ class Scenario:
     """10,000 devices notified at ``rate`` a minute; the simulator's
     failing_fraction picks the failing ones, evenly along the rollout order."""
 
-    def __init__(self, rate, size=SIZE):
+    def __init__(self, rate, size=SIZE, fraction=FAILING_FRACTION):
         self.rate = rate
         self.size = size
         self.step = 60.0 / rate
         self.names = ["sensor-{0:05d}".format(index) for index in range(size)]
-        self.failing = [index for index in range(size) if _chosen(index, FAILING_FRACTION)]
+        self.failing = [index for index in range(size) if _chosen(index, fraction)]
 
     def notified_at(self, index):
         return index * self.step
@@ -91,20 +92,29 @@ class Scenario:
                 return at, count, notified
         return None
 
+    def _finishes(self):
+        """(time, executed, failed) after each terminal execution, in order."""
+        failing = set(self.failing)
+        executed = failed = 0
+        for at, is_failure in sorted((self.notified_at(i) + (FAIL_AT if i in failing else SUCCEED_AT), i in failing)
+                                     for i in range(self.size)):
+            executed += 1
+            failed += is_failure
+            yield at, executed, failed
+
     def predicted_abort(self, minimum):
         """When AWS's rule cancels the job: the first terminal execution
         after which at least ``minimum`` are terminal and FAILED are at least
         LIMIT_PERCENT of them."""
-        failing = set(self.failing)
-        finishes = sorted((self.notified_at(i) + (FAIL_AT if i in failing else SUCCEED_AT), i in failing)
-                          for i in range(self.size))
-        executed = failed = 0
-        for at, is_failure in finishes:
-            executed += 1
-            failed += is_failure
-            if executed >= minimum and failed * 100.0 >= LIMIT_PERCENT * executed:
-                return at
-        return None
+        return next((at for at, executed, failed in self._finishes()
+                     if executed >= minimum and failed * 100.0 >= LIMIT_PERCENT * executed), None)
+
+    def safe_abort_minimum(self):
+        """The smallest minNumberOfExecutedThings with which AWS's rule lets
+        this rollout finish: one more than the most executions at which the
+        FAILED share still reached LIMIT_PERCENT."""
+        return 1 + max((executed for _at, executed, failed in self._finishes()
+                        if failed * 100.0 >= LIMIT_PERCENT * executed), default=0)
 
     def create(self, endpoint, job_id, abort_minimum=None):
         abort = None
@@ -175,6 +185,31 @@ def wait_for(condition, limit, step=0.02):
     return True
 
 
+def project_naive(scenario, records, wall_start, crossing_at):
+    """The naive loop's cancel, when it had not come by BOUND: its round
+    reads one device after another at the rate measured in this run, and
+    ends at the first device not yet notified, or after the last device;
+    the CancelJob follows."""
+    describes = [r for r in records if r.api == "DescribeJobExecution" and r.fault is None and r.status]
+    ends = [i for i, r in enumerate(describes) if r.status == 404]  # a round ends at the first device not notified
+    current = [r for r in describes[(ends[-1] + 1 if ends else 0):] if r.status == 200]
+    if len(current) < 2:
+        return None
+    first, last = current[0].at - wall_start, current[-1].at - wall_start
+    per_second = (len(current) - 1) / (last - first)
+    position, at = len(current), last
+    while position < min(scenario.size, scenario.notified_by(at)):
+        position, at = position + 1, at + 1.0 / per_second
+    failing = scenario.failing
+    return dict(
+        canceled_at=round(at, 3), reaction=round(at - crossing_at, 2), calls_per_second=round(per_second, 2),
+        measured_round_calls=len(current), measured_seconds=round(last - first, 1),
+        notified=scenario.notified_by(at), never_notified=scenario.size - scenario.notified_by(at),
+        notified_after=scenario.notified_by(at) - scenario.notified_by(crossing_at),
+        ended_failed=sum(1 for i in failing if scenario.notified_at(i) + START <= at),
+        completed_first=at > scenario.notified_at(scenario.size - 1) + SUCCEED_AT)
+
+
 def run_one(endpoint, cancels, scenario, approach, workdir, log, abort_minimum=None):
     reset(endpoint)
     name = approach if abort_minimum is None else "{0}-min{1}".format(approach, abort_minimum)
@@ -191,14 +226,20 @@ def run_one(endpoint, cancels, scenario, approach, workdir, log, abort_minimum=N
         if not wait_for(lambda: Path(str(report_path) + ".ready").exists() or child.poll() is not None, 120):
             raise RuntimeError("{0}: the child did not get ready".format(job_id))
     cancels.start(job_id)
+    projection = None
     with Ticker(fleet):
         scenario.create(endpoint, job_id, abort_minimum)
+        wall_start = time.time() - fleet.elapsed(job_id)
         if child is not None:
             child.stdin.write(b"go\n")
             child.stdin.close()
         # Until the job is canceled, or BOUND; then until every device that
         # had started has finished (a cancel without force lets them run).
         wait_for(lambda: cancels.at is not None or fleet.elapsed(job_id) > BOUND, BOUND + 60)
+        if cancels.at is None and approach == "naive":
+            # Its round may take many minutes more: stop it, and compute the rest.
+            child.kill()
+            projection = project_naive(scenario, endpoint.calls(), wall_start, scenario.crossing()[0])
         end = (cancels.at if cancels.at is not None else BOUND) + FAIL_AT + 0.5
         wait_for(lambda: fleet.elapsed(job_id) > end, FAIL_AT + 60)
         if child is not None:
@@ -212,8 +253,16 @@ def run_one(endpoint, cancels, scenario, approach, workdir, log, abort_minimum=N
             job = fleet.backend.jobs[job_id]
             outcome = dict(status=job.status, reason_code=job.reason_code, comment=job.comment,
                            counts=dict((k, v) for k, v in fleet._jobs[job_id].counts.items() if v > 0))
-    report = json.loads(report_path.read_text()) if report_path is not None else None
+    report = json.loads(report_path.read_text()) if report_path is not None and report_path.exists() else None
     measured = measure(scenario, approach, timeline, outcome, cancels, report, endpoint.calls())
+    measured["how"] = "measured"
+    if projection is not None:
+        measured["measured_to_bound"] = dict((key, measured[key]) for key in (
+            "notified", "notified_after", "never_notified", "ended_failed"))
+        measured.update((key, projection[key]) for key in (
+            "canceled_at", "reaction", "notified", "never_notified", "notified_after", "ended_failed"))
+        measured["projection"] = projection
+        measured["how"] = "measured to {0:g} s, then computed".format(BOUND)
     measured.update(rate=scenario.rate, approach=approach, name=name, job_id=job_id, abort_minimum=abort_minimum,
                     child_rc=None if child is None else child.returncode, seconds=round(time.monotonic() - started, 1))
     if abort_minimum is not None:
@@ -274,6 +323,15 @@ def checks(run, report):
               run["canceled_at"] is not None and run.get("predicted_abort_at") is not None
               and abs(run["canceled_at"] - run["predicted_abort_at"]) < 0.01)
         return found
+    if run.get("projection"):
+        projection = run["projection"]
+        found.pop(0)
+        check("the loop was still in its round at {0:g} s, with the job IN_PROGRESS".format(BOUND),
+              run["job_status"] == "IN_PROGRESS" and run["canceled_by"] is None)
+        check("its measured call rate is within the limit ({0} calls/s over {1} s)".format(
+            projection["calls_per_second"], projection["measured_seconds"]),
+            0 < projection["calls_per_second"] <= RATE_LIMIT_TPS * 1.05)
+        return found
     check("canceled by CancelJob with reason code {0}".format(REASON_CODE),
           run["canceled_by"] == "CancelJob" and run["reason_code"] == REASON_CODE)
     check("no CancelJob before the crossing", run["reaction"] is not None and run["reaction"] >= 0)
@@ -300,7 +358,12 @@ def table(runs):
     for run in runs:
         label = LABELS[run["approach"]]
         if run["abort_minimum"] is not None:
-            label += ", minNumberOfExecutedThings {0}".format(run["abort_minimum"])
+            label += ", minNumberOfExecutedThings {0} ({1})".format(
+                run["abort_minimum"], "eager" if run["abort_minimum"] == EAGER_ABORT_MINIMUM else "safe")
+        if run["how"] != "measured":
+            label += " - {0}".format(run["how"])
+            if run["projection"]["completed_first"]:
+                label += "; the job COMPLETED before its CancelJob"
         bad = [c["what"] for c in run["checks"] if not c["ok"]]
         lines.append("| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} |".format(
             label, fmt(run["notified_after"]), fmt(run["ended_failed"]), fmt(run["never_notified"]),
@@ -312,7 +375,7 @@ def table(runs):
 def ratio(numerator, denominator):
     if denominator == 0:
         return "-" if numerator == 0 else "inf"
-    return "{0:.2f}".format(numerator / float(denominator))
+    return "{0:.3g}".format(numerator / float(denominator))
 
 
 def comparisons(runs, rate):
@@ -321,15 +384,17 @@ def comparisons(runs, rate):
     if gate is None:
         return "(a) was not run."
     bound = rate / 60.0 * (SLEEP + 1.0)
-    lines = ["| comparison | (a) | other | (a) / other | (a) below |", "|---|---:|---:|---:|---|"]
+    lines = ["| notified after the crossing | (a) | other | (a) / other | other / (a) | (a) below |",
+             "|---|---:|---:|---:|---:|---|"]
     for other in runs:
         if other["approach"] in ("abort", "naive", "gate_rescue"):
             label = LABELS[other["approach"]].split(" ", 1)[0]
             if other["abort_minimum"] is not None:
-                label += " min {0}".format(other["abort_minimum"])
-            lines.append("| notified after the crossing, (a) vs {0} | {1:,} | {2:,} | {3} | {4} |".format(
+                label += " {0}".format("eager" if other["abort_minimum"] == EAGER_ABORT_MINIMUM else "safe")
+            lines.append("| (a) vs {0} | {1:,} | {2:,} | {3} | {4} | {5} |".format(
                 label, gate["notified_after"], other["notified_after"],
                 ratio(gate["notified_after"], other["notified_after"]),
+                ratio(other["notified_after"], gate["notified_after"]),
                 "yes" if gate["notified_after"] < other["notified_after"] else "no"))
     met = gate["notified_after"] <= bound
     lines.append("")
@@ -339,7 +404,7 @@ def comparisons(runs, rate):
     return "\n".join(lines)
 
 
-def write_results(path, runs, started_at, seconds, command, code, busy):
+def write_results(path, runs, references, started_at, seconds, command, code, busy):
     info, pinned = machine(), versions()
     sections = []
     for rate in RATES:
@@ -347,15 +412,23 @@ def write_results(path, runs, started_at, seconds, command, code, busy):
         if not rate_runs:
             continue
         crossing = rate_runs[0]
+        reference = next(r for r in references if r["rate"] == rate)
+        eager_abort = reference["healthy_abort_at"][EAGER_ABORT_MINIMUM]
         sections.append("""## {rate:,} devices a minute
 
 The limit was crossed {at:.2f} s into the rollout, at the {failures}th failure, with {notified} devices notified.
+With a healthy build ({healthy:.0%} failing, same timings), the gate's rule is never crossed{gate_healthy};
+`abortConfig` with `minNumberOfExecutedThings` {eager} cancels it at {eager_at}, and needs at least **{safe}** to let it
+finish.
 
 {table}
 
 {comparisons}
 """.format(rate=rate, at=crossing["crossing_at"], failures=crossing["crossing_failures"],
-           notified=crossing["crossing_notified"], table=table(rate_runs), comparisons=comparisons(rate_runs, rate)))
+           notified=crossing["crossing_notified"], table=table(rate_runs), comparisons=comparisons(rate_runs, rate),
+           healthy=HEALTHY_FRACTION, eager=EAGER_ABORT_MINIMUM, safe=reference["safe_abort_minimum"],
+           gate_healthy="" if reference["healthy_gate_crossing"] is None else " (WRONG: it is crossed)",
+           eager_at="never" if eager_abort is None else "{0:.2f} s".format(eager_abort)))
     text = """# Blast-radius benchmark: stopping a bad rollout
 
 Generated by `benchmarks/blast_radius.py`; do not edit by hand.
@@ -384,16 +457,25 @@ the simulator's schedule gives that moment exactly, and each run checks that its
   `cancel_on_failure: true`, `cancel_reason_code: {reason}`.
 - **(b)** the same wait without `cancel_on_failure`; when it fails, `iot_job` with `state: canceled` (`reason_code:
   {reason}`), as a `rescue:` task does.
-- **(c)** no client: the job's `abortConfig` with one criterion, `failureType: FAILED`, `thresholdPercentage: {limit:g}`,
-  and `minNumberOfExecutedThings` {minimums}. The simulator applies AWS's rule: once that many executions are terminal,
-  it cancels the job (reason code `{abort_reason}`) when the FAILED share of them reaches the threshold. The smaller
-  setting is the quickest AWS's rule can be here; the larger, 1% of the fleet, is what a 10,000-device job needs so
-  that a healthy build does not abort: failures show within {fail:g} s and successes after {succeed:g} s, so the first
-  executions to finish are failures, and a small minimum would abort a build with a normal 2% failure rate as well.
+- **(c)** no client: the job's `abortConfig` with one criterion, `failureType: FAILED`, `thresholdPercentage: {limit:g}`
+  (the same limit), and `minNumberOfExecutedThings` in two settings. The simulator applies AWS's rule: once that many
+  executions are terminal, it cancels the job (reason code `{abort_reason}`) when the FAILED share of them reaches the
+  threshold; it checks at every finish, with no delay. Failures show within {fail:g} s and successes only after
+  {succeed:g} s, so the first executions to finish are failures, whatever the build: a small minimum aborts a good
+  build too. The settings:
+  - **eager**, {eager}, the lowest AWS accepts: the quickest AWS's rule can react, at the first failure, but it
+    cancels a healthy build ({healthy:.0%} failing, same timings) just as fast;
+  - **safe**: the smallest minimum that lets that healthy build finish, computed by the benchmark from AWS's rule
+    over the healthy rollout's schedule, at each rate (it grows with the rate). An operator has to choose at least
+    that, and without this benchmark's hindsight, more.
 - **(d)** a loop over `DescribeJobExecution`, one call per notified device per round (it stops a round at the first
   device without an execution, so it never describes devices not yet notified), `sleep: {sleep:g}` between rounds,
   applying the same limit to the executions it read, then one `CancelJob`. It uses the collection's boto3 client
-  (`connection.iot_client()`, standard retries). Measured, not computed: its rounds grow with the devices notified.
+  (`connection.iot_client()`, standard retries). Its rounds grow with the devices notified: when it reads slower than
+  the rollout notifies, a round does not end before the last device, which takes far longer than this benchmark
+  runs. Then it is measured up to {bound:g} s, stopped, and the rest computed: the round goes on at the call rate
+  measured in that round, until it reaches a device not yet notified or the last device, and the `CancelJob` follows
+  (the tables say "computed"; `blast_results.json` keeps the measured part).
 
 ## Method
 
@@ -426,12 +508,13 @@ the simulator's schedule gives that moment exactly, and each run checks that its
         versions=", ".join("{0} {1}".format(k, v) for k, v in pinned.items()), command=command, seconds=seconds,
         code=code, size=SIZE, rates=" and ".join("{0:,}".format(r) for r in RATES), share=FAILING_FRACTION,
         start=START, fail=FAIL_AT, succeed=SUCCEED_AT, tps=RATE_LIMIT_TPS, limit=LIMIT_PERCENT, sleep=SLEEP,
-        reason=REASON_CODE, minimums=" and ".join(str(m) for m in ABORT_MINIMUMS), abort_reason=ABORT_REASON_CODE,
+        reason=REASON_CODE, eager=EAGER_ABORT_MINIMUM, healthy=HEALTHY_FRACTION, abort_reason=ABORT_REASON_CODE,
         full=SIZE / float(min(RATES)), slowest=min(RATES), bound=BOUND, sections="\n".join(sections))
     path.write_text(text)
 
 
 def main(argv=None):
+    global BOUND
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default=",".join(str(r) for r in RATES), help="rollout rates a minute, comma-separated")
     parser.add_argument("--approaches", default=",".join(APPROACHES), help="which of " + ", ".join(APPROACHES))
@@ -439,8 +522,10 @@ def main(argv=None):
     parser.add_argument("--output", default=str(BENCH / "BLAST_RESULTS.md"))
     parser.add_argument("--raw", default=str(BENCH / "blast_results.json"))
     parser.add_argument("--command", default="make bench-blast", help="the command to print in the results")
+    parser.add_argument("--bound", type=float, default=BOUND, help="seconds of rollout at most per run (shorter: for trying)")
     parser.add_argument("--busy", default="", help="a note on the machine's load, printed with the machine")
     args = parser.parse_args(argv)
+    BOUND = args.bound
     rates = [int(r) for r in args.rates.split(",")]
     approaches = args.approaches.split(",")
     started_at = datetime.datetime.now(datetime.timezone.utc)
@@ -451,22 +536,27 @@ def main(argv=None):
         print("[{0:6.1f} s] {1}".format(time.monotonic() - clock, line), file=sys.stderr, flush=True)
 
     fast_listing.install()
-    runs = []
+    runs, references = [], []
     with LocalEndpoint(region=REGION) as endpoint, tempfile.TemporaryDirectory(prefix="blast-") as tmp:
         cancels = CancelClock(endpoint.fleet)
         for rate in rates:
             scenario = Scenario(rate, args.size)
+            healthy = Scenario(rate, args.size, HEALTHY_FRACTION)
+            safe = healthy.safe_abort_minimum()
+            references.append(dict(
+                rate=rate, safe_abort_minimum=safe, healthy_gate_crossing=healthy.crossing(),
+                healthy_abort_at=dict((m, healthy.predicted_abort(m)) for m in (EAGER_ABORT_MINIMUM, safe))))
             for approach in approaches:
-                for minimum in (ABORT_MINIMUMS if approach == "abort" else (None,)):
+                for minimum in ((EAGER_ABORT_MINIMUM, safe) if approach == "abort" else (None,)):
                     runs.append(run_one(endpoint, cancels, scenario, approach, Path(tmp), log, minimum))
         cancels.close()
     seconds = time.monotonic() - clock
     code = describe_code(code_before, code_state())
     busy = " ({0})".format(args.busy) if args.busy else ""
-    write_results(Path(args.output), runs, started_at, seconds, args.command, code, busy)
-    Path(args.raw).write_text(json.dumps(dict(runs=runs, seconds=seconds, settings=dict(
+    write_results(Path(args.output), runs, references, started_at, seconds, args.command, code, busy)
+    Path(args.raw).write_text(json.dumps(dict(runs=runs, references=references, seconds=seconds, settings=dict(
         size=args.size, rates=rates, failing_fraction=FAILING_FRACTION, start=START, fail_at=FAIL_AT,
-        succeed_at=SUCCEED_AT, limit_percent=LIMIT_PERCENT, abort_minimums=ABORT_MINIMUMS, sleep=SLEEP,
+        succeed_at=SUCCEED_AT, limit_percent=LIMIT_PERCENT, eager_abort_minimum=EAGER_ABORT_MINIMUM, healthy_fraction=HEALTHY_FRACTION, sleep=SLEEP,
         rate_limit_tps=RATE_LIMIT_TPS, bound=BOUND)), indent=1, default=str))
     log("wrote {0} and {1} in {2:.0f} s".format(args.output, args.raw, seconds))
     return 1 if any(not c["ok"] for r in runs for c in r["checks"]) else 0
