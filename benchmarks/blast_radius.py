@@ -254,7 +254,7 @@ def run_one(endpoint, cancels, scenario, approach, workdir, log, abort_minimum=N
             outcome = dict(status=job.status, reason_code=job.reason_code, comment=job.comment,
                            counts=dict((k, v) for k, v in fleet._jobs[job_id].counts.items() if v > 0))
     report = json.loads(report_path.read_text()) if report_path is not None and report_path.exists() else None
-    measured = measure(scenario, approach, timeline, outcome, cancels, report, endpoint.calls())
+    measured = measure(scenario, approach, timeline, outcome, cancels, report, endpoint.calls(), wall_start)
     measured["how"] = "measured"
     if projection is not None:
         measured["measured_to_bound"] = dict((key, measured[key]) for key in (
@@ -276,7 +276,7 @@ def run_one(endpoint, cancels, scenario, approach, workdir, log, abort_minimum=N
     return measured
 
 
-def measure(scenario, approach, timeline, outcome, cancels, report, records):
+def measure(scenario, approach, timeline, outcome, cancels, report, records, wall_start):
     crossing_at, crossing_failures, crossing_notified = scenario.crossing()
     first = [entry for entry in timeline if entry["retry_attempt"] == 0]
     # The simulator's rollout must be the schedule the crossing was computed on.
@@ -287,7 +287,19 @@ def measure(scenario, approach, timeline, outcome, cancels, report, records):
         kind = "throttled" if record.fault == "throttle" else "answered" if record.status and record.status < 500 else "other"
         calls["{0} {1}".format(record.api, kind)] += 1
     canceled_at = cancels.at
+    # From the read that showed the crossing to the CancelJob: the approach's
+    # own overhead, apart from where its poll fell in the sleep.
+    # The wait's first DescribeJob after the crossing shows it; the loop
+    # decides on its round's last DescribeJobExecution.
+    cancel = next((r for r in records if r.api == "CancelJob"), None)
+    if approach == "naive":
+        reads = [r for r in records if cancel is not None and r.at <= cancel.at and r.api == "DescribeJobExecution"]
+        deciding = reads[-1] if reads else None
+    else:
+        deciding = next((r for r in records if r.api == "DescribeJob" and r.status == 200
+                         and r.at >= wall_start + crossing_at), None)
     return dict(
+        read_to_cancel=round(cancel.at - deciding.at, 2) if cancel is not None and deciding is not None else None,
         crossing_at=round(crossing_at, 3), crossing_failures=crossing_failures, crossing_notified=crossing_notified,
         canceled_at=None if canceled_at is None else round(canceled_at, 3), canceled_by=cancels.by,
         reaction=None if canceled_at is None else round(canceled_at - crossing_at, 2),
@@ -353,8 +365,8 @@ def fmt(value, spec="{0:,}"):
 
 def table(runs):
     lines = ["| approach | notified after the crossing | ended FAILED | never notified | notified in all "
-             "| canceled at s | reaction s | checks |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| canceled at s | reaction s | last read to CancelJob s | checks |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for run in runs:
         label = LABELS[run["approach"]]
         if run["abort_minimum"] is not None:
@@ -365,9 +377,10 @@ def table(runs):
             if run["projection"]["completed_first"]:
                 label += "; the job COMPLETED before its CancelJob"
         bad = [c["what"] for c in run["checks"] if not c["ok"]]
-        lines.append("| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} |".format(
+        lines.append("| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} | {8} |".format(
             label, fmt(run["notified_after"]), fmt(run["ended_failed"]), fmt(run["never_notified"]),
             fmt(run["notified"]), fmt(run["canceled_at"], "{0:.2f}"), fmt(run["reaction"], "{0:+.2f}"),
+            fmt(run["read_to_cancel"] if run["how"] == "measured" else None, "{0:.2f}"),
             "all {0} passed".format(len(run["checks"])) if not bad else "FAILED: " + "; ".join(bad)))
     return "\n".join(lines)
 
@@ -401,6 +414,29 @@ def comparisons(runs, rate):
     lines.append("Target: (a) notifies at most rate x (sleep + 1 s) = {0:g}/min x {1:g} s = **{2:g}** devices after the "
                  "crossing; measured **{3:,}**: {4}.".format(rate, SLEEP + 1, bound, gate["notified_after"],
                                                              "met" if met else "NOT met"))
+    return "\n".join(lines)
+
+
+def summary(runs):
+    """One line per rate: devices notified after the crossing, (a) against the others."""
+    lines = []
+    for rate in RATES:
+        found = dict((r["name"], r) for r in runs if r["rate"] == rate)
+        gate = found.get("gate_cancel")
+        if gate is None:
+            continue
+        bound = rate / 60.0 * (SLEEP + 1.0)
+        parts = ["(a) **{0:,}** (target <= {1:g}: {2})".format(gate["notified_after"], bound,
+                                                                "met" if gate["notified_after"] <= bound else "NOT met")]
+        for run in sorted(found.values(), key=lambda r: APPROACHES.index(r["approach"])):
+            if run is gate:
+                continue
+            label = LABELS[run["approach"]].split(" ", 1)[0]
+            if run["abort_minimum"] is not None:
+                label += " {0}".format("eager" if run["abort_minimum"] == EAGER_ABORT_MINIMUM else "safe")
+            parts.append("{0} {1:,} ({2}x (a))".format(label, run["notified_after"],
+                                                       ratio(run["notified_after"], gate["notified_after"])))
+        lines.append("- **{0:,}/min**, devices notified after the crossing: {1}.".format(rate, "; ".join(parts)))
     return "\n".join(lines)
 
 
@@ -439,6 +475,8 @@ Generated by `benchmarks/blast_radius.py`; do not edit by hand.
 - Code measured: {code}
 - Command: `{command}` (runs `.venv/bin/python benchmarks/blast_radius.py`)
 - Total run time: {seconds:.0f} s
+
+{summary}
 
 ## Scenario
 
@@ -495,7 +533,10 @@ the simulator's schedule gives that moment exactly, and each run checks that its
   - *ended FAILED*: executions FAILED at the end, when every started device has finished;
   - *never notified*: devices with no execution when the job was canceled (out of {size:,});
   - *canceled at*: the arrival of the `CancelJob` request, or the finish that tripped `abortConfig`;
-  - *reaction*: canceled at minus the crossing; negative when AWS's rule fired before the limit was crossed.
+  - *reaction*: canceled at minus the crossing; negative when AWS's rule fired before the limit was crossed;
+  - *last read to CancelJob*: from the read that showed the crossing (the wait's first `DescribeJob` after it, the
+    loop's last `DescribeJobExecution` before its `CancelJob`) to the `CancelJob`, from the endpoint's request log: the
+    approach's own overhead, apart from where its poll fell within `sleep`.
 - **Checks**, per run (listed in the tables): the job ended CANCELED, by the approach that was meant to cancel it
   (reason code), never before the crossing for (a), (b), (d); the wait's verdict was `failed`; (c) canceled exactly
   when AWS's rule, applied to the schedule, says; the rollout kept to the schedule the crossing was computed on.
@@ -509,7 +550,8 @@ the simulator's schedule gives that moment exactly, and each run checks that its
         code=code, size=SIZE, rates=" and ".join("{0:,}".format(r) for r in RATES), share=FAILING_FRACTION,
         start=START, fail=FAIL_AT, succeed=SUCCEED_AT, tps=RATE_LIMIT_TPS, limit=LIMIT_PERCENT, sleep=SLEEP,
         reason=REASON_CODE, eager=EAGER_ABORT_MINIMUM, healthy=HEALTHY_FRACTION, abort_reason=ABORT_REASON_CODE,
-        full=SIZE / float(min(RATES)), slowest=min(RATES), bound=BOUND, sections="\n".join(sections))
+        full=SIZE / float(min(RATES)), slowest=min(RATES), bound=BOUND, sections="\n".join(sections),
+        summary=summary(runs))
     path.write_text(text)
 
 
