@@ -20,6 +20,7 @@ import argparse
 import datetime
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -573,6 +574,7 @@ def main(argv=None):
     started_at = datetime.datetime.now(datetime.timezone.utc)
     clock = time.monotonic()
     code_before = code_state()
+    load_before = os.getloadavg()
 
     def log(line):
         print("[{0:6.1f} s] {1}".format(time.monotonic() - clock, line), file=sys.stderr, flush=True)
@@ -594,7 +596,10 @@ def main(argv=None):
         cancels.close()
     seconds = time.monotonic() - clock
     code = describe_code(code_before, code_state())
-    busy = " ({0})".format(args.busy) if args.busy else ""
+    load = ", ".join("{0:.1f}".format(n) for n in load_before + os.getloadavg())
+    busy = "; load average (1, 5, 15 min) before and after the run: {0}".format(load)
+    if args.busy:
+        busy += " ({0})".format(args.busy)
     write_results(Path(args.output), runs, references, started_at, seconds, args.command, code, busy)
     Path(args.raw).write_text(json.dumps(dict(runs=runs, references=references, seconds=seconds, settings=dict(
         size=args.size, rates=rates, failing_fraction=FAILING_FRACTION, start=START, fail_at=FAIL_AT,
