@@ -60,7 +60,7 @@ build: venv
 bench: venv
 	$(BIN)/python benchmarks/fleet_gate.py
 
-# The blast-radius benchmark rewrites benchmarks/BLAST_RESULTS.md; about 8 minutes.
+# The blast-radius benchmark rewrites benchmarks/BLAST_RESULTS.md; about 6 minutes.
 bench-blast: venv
 	$(BIN)/python benchmarks/blast_radius.py
 
