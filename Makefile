@@ -7,12 +7,13 @@ BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 
-.PHONY: help venv test lint sanity units integration demo build bench clean docs docs-check matrix floor smoke
+.PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
 	@echo "make test    docs and changelog checks, sanity, unit and integration tests"
 	@echo "make bench   fleet-scale benchmark (see benchmarks/RESULTS.md)"
+	@echo "make bench-blast  devices a bad rollout reaches after its limit, four ways to stop it (benchmarks/BLAST_RESULTS.md)"
 	@echo "make lint    ansible-lint on the playbooks, examples and metadata (part of make test)"
 	@echo "make docs    regenerate docs/plugins/ from the plugins' DOCUMENTATION, EXAMPLES and RETURN"
 	@echo "make matrix  sanity, unit tests and the smoke set on every supported ansible-core (2.16 to 2.19)"
@@ -54,6 +55,10 @@ build: venv
 # The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
 bench: venv
 	$(BIN)/python benchmarks/fleet_gate.py
+
+# The blast-radius benchmark rewrites benchmarks/BLAST_RESULTS.md; about 6 minutes.
+bench-blast: venv
+	$(BIN)/python benchmarks/blast_radius.py
 
 demo: build
 	rm -rf .build/demo && mkdir -p .build/demo
