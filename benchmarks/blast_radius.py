@@ -39,7 +39,7 @@ from fleet_gate import (  # noqa: E402
 )
 from harness import collections_root  # noqa: E402
 from local_endpoint import LocalEndpoint, device  # noqa: E402
-from local_endpoint.fleet import _chosen  # noqa: E402  the simulator's own choice of failing devices
+from local_endpoint.fleet import chosen_to_fail  # noqa: E402  the simulator's own choice of failing devices
 from local_endpoint.writes import ABORT_REASON_CODE  # noqa: E402
 
 SIZE = 10000
@@ -74,7 +74,7 @@ class Scenario:
         self.size = size
         self.step = 60.0 / rate
         self.names = ["sensor-{0:05d}".format(index) for index in range(size)]
-        self.failing = [index for index in range(size) if _chosen(index, fraction)]
+        self.failing = [index for index in range(size) if chosen_to_fail(index, fraction)]
 
     def notified_at(self, index):
         return index * self.step
@@ -132,36 +132,27 @@ class Scenario:
 
 
 class CancelClock:
-    """Records when the job was canceled, on the fleet's clock, in seconds
-    since the rollout began: by CancelJob (the request's arrival) or by the
-    job's abortConfig (the finish that tripped it)."""
+    """When the current job was canceled, in seconds since its rollout began,
+    and by what: the simulator's own record (the arrival of CancelJob, or the
+    finish that tripped abortConfig)."""
 
     def __init__(self, fleet):
         self.fleet = fleet
         self.job_id = None
-        self.at = None
-        self.by = None
-        self._cancel_job, self._check_abort = fleet.cancel_job, fleet.check_abort
-        fleet.cancel_job, fleet.check_abort = self.cancel_job, self.check_abort
 
     def start(self, job_id):
-        self.job_id, self.at, self.by = job_id, None, None
+        self.job_id = job_id
 
-    def cancel_job(self, job_id, *args, **kwargs):
-        with self.fleet.lock:
-            if job_id == self.job_id and self.at is None and self.fleet.backend.jobs[job_id].status == "IN_PROGRESS":
-                self.at, self.by = self.fleet.elapsed(job_id), "CancelJob"
-            return self._cancel_job(job_id, *args, **kwargs)
+    def _record(self):
+        return self.fleet.cancellation(self.job_id) or {}
 
-    def check_abort(self, sim):
-        self._check_abort(sim)
-        if sim.job_id == self.job_id and self.at is None and self.fleet.backend.jobs[sim.job_id].status == "CANCELED":
-            # The simulator runs each event at its due time (Fleet._at).
-            self.at = self.fleet.elapsed(sim.job_id) - (self.fleet.clock() - self.fleet._at)
-            self.by = "abortConfig"
+    @property
+    def at(self):
+        return self._record().get("at")
 
-    def close(self):
-        self.fleet.cancel_job, self.fleet.check_abort = self._cancel_job, self._check_abort
+    @property
+    def by(self):
+        return self._record().get("by")
 
 
 # -- one run ------------------------------------------------------------------------
@@ -255,7 +246,7 @@ def run_one(endpoint, cancels, scenario, approach, workdir, log, abort_minimum=N
             timeline = fleet.timeline(job_id)
             job = fleet.backend.jobs[job_id]
             outcome = dict(status=job.status, reason_code=job.reason_code, comment=job.comment,
-                           counts=dict((k, v) for k, v in fleet._jobs[job_id].counts.items() if v > 0))
+                           counts=fleet.counts(job_id))
     report = json.loads(report_path.read_text()) if report_path is not None and report_path.exists() else None
     measured = measure(scenario, approach, timeline, outcome, cancels, report, endpoint.calls(), wall_start)
     measured["how"] = "measured"
@@ -602,7 +593,6 @@ def main(argv=None):
             for approach in approaches:
                 for minimum in ((EAGER_ABORT_MINIMUM, safe) if approach == "abort" else (None,)):
                     runs.append(run_one(endpoint, cancels, scenario, approach, Path(tmp), log, minimum))
-        cancels.close()
     seconds = time.monotonic() - clock
     code = describe_code(code_before, code_state())
     load = ", ".join("{0:.1f}".format(n) for n in load_before + os.getloadavg())

@@ -278,6 +278,7 @@ def test_abort_config_cancels_the_job_once_enough_executions_failed(iot, clock):
     assert "2 of 4" in job["comment"]
     assert job["jobProcessDetails"]["processingTargets"] == []
     assert len(iot.fleet.timeline("fw-1")) == 4, "no device is notified after the abort"
+    assert iot.fleet.cancellation("fw-1") == {"at": pytest.approx(3.5), "by": "abortConfig"}
 
 
 def test_failing_fraction_picks_a_deterministic_even_share(iot, clock):

@@ -132,17 +132,18 @@ class SimJob:
     windows: tuple = ()         # (open, close) on the fleet's clock
     in_window: bool = True      # always, for a job without windows
     rollout_stopped: bool = False
+    canceled: dict | None = None  # when (seconds since the rollout began) and by what
 
     def script(self, thing: str) -> Device:
         if thing in self.devices:
             return self.devices[thing]
         index = self.order.get(thing)
-        if self.failing is not None and index is not None and _chosen(index, self.failing_fraction):
+        if self.failing is not None and index is not None and chosen_to_fail(index, self.failing_fraction):
             return self.failing
         return self.default
 
 
-def _chosen(index: int, fraction: float) -> bool:
+def chosen_to_fail(index: int, fraction: float) -> bool:
     """Whether the index-th device is among the ``fraction`` chosen: every
     prefix of the rollout holds the fraction, give or take one device."""
     return math.floor((index + 1) * fraction + 1e-9) > math.floor(index * fraction + 1e-9)
@@ -331,14 +332,17 @@ class Fleet:
             # the simulator cancels it, as moto does and the guide's rescue expects.
             if job.status == "DELETION_IN_PROGRESS":
                 return job
-            self._cancel(self._jobs[job_id], reason_code, comment, force)
+            self._at = self.clock()
+            self._cancel(self._jobs[job_id], reason_code, comment, force, by="CancelJob")
             return job
 
-    def _cancel(self, sim, reason_code=None, comment=None, force=False) -> None:
+    def _cancel(self, sim, reason_code=None, comment=None, force=False, by="CancelJob") -> None:
         backend = self.backend
         job_id = sim.job_id
         job = backend.jobs[job_id]
         job.status = "CANCELED"
+        if sim.canceled is None:
+            sim.canceled = {"at": self._at - sim.started, "by": by}
         job.reason_code = reason_code if reason_code is not None else job.reason_code
         job.comment = comment if comment is not None else job.comment
         job.force = bool(force) or job.force
@@ -604,7 +608,7 @@ class Fleet:
         if job.status not in ("IN_PROGRESS", "SCHEDULED"):
             return
         if end_behavior in ("CANCEL", "FORCE_CANCEL"):
-            self._cancel(sim, force=end_behavior == "FORCE_CANCEL")
+            self._cancel(sim, force=end_behavior == "FORCE_CANCEL", by="endBehavior")
             return
         sim.rollout_stopped = True
         queued_later = sum(1 for action, args in sim.deferred if action == self._queue and not args[2])
@@ -673,6 +677,19 @@ class Fleet:
             return [{"at": at - sim.started, "thing": thing, "execution_number": number, "retry_attempt": retry}
                     for at, thing, number, retry in sim.timeline]
 
+    def cancellation(self, job_id: str) -> dict | None:
+        """When the job was first canceled, in seconds since its rollout began,
+        and by what (CancelJob, abortConfig or endBehavior); None if never,
+        or for a job the fleet does not know."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            return dict(sim.canceled) if sim is not None and sim.canceled else None
+
+    def counts(self, job_id: str) -> dict:
+        """The job's executions per status, as jobProcessDetails counts them."""
+        with self.lock:
+            return dict((status, n) for status, n in self._jobs[job_id].counts.items() if n > 0)
+
     def elapsed(self, job_id: str) -> float:
         """Seconds on the fleet's clock since the job's rollout began."""
         with self.lock:
@@ -685,7 +702,7 @@ class Fleet:
             return
         comment = writes.abort_comment(job.abort_config, sim.counts)
         if comment:
-            self._cancel(sim, reason_code=writes.ABORT_REASON_CODE, comment=comment)
+            self._cancel(sim, reason_code=writes.ABORT_REASON_CODE, comment=comment, by="abortConfig")
 
 
 def _retry_limits(retry: dict) -> dict[str, int]:

@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from local_endpoint.faults import api_name  # noqa: E402
-from local_endpoint.fleet import _chosen  # noqa: E402
+from local_endpoint.fleet import chosen_to_fail  # noqa: E402
 from local_endpoint.writes import abort_comment, rollout_rate  # noqa: E402
 
 
@@ -91,4 +91,4 @@ def test_abort_comment(config, counts, aborts):
     (1.0, 4, [0, 1, 2, 3]),
 ])
 def test_failing_fraction_choice(fraction, devices, chosen):
-    assert [index for index in range(devices) if _chosen(index, fraction)] == chosen
+    assert [index for index in range(devices) if chosen_to_fail(index, fraction)] == chosen
