@@ -8,18 +8,8 @@ from botocore.exceptions import ClientError
 from ansible_collections.iotops.aws.plugins.module_utils.errors import UnexpectedResponse
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
 from ansible_collections.iotops.aws.plugins.module_utils.waiter import READS_AFTER_VERDICT, WaitAborted, Waiter, WaitRequest
+from fake_clock import FakeClock  # tests/unit is on the path: pytest adds its conftest's folder
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.now += seconds
 
 
 def client_error(code, status):
