@@ -102,6 +102,7 @@ options:
         C(minNumberOfExecutedThings) for early stages.
     type: float
   min_executions:
+    version_added: 0.2.0
     description:
       - Fleet mode only. The task passes only when the job has at least this many executions, all final, so that a
         half-populated thing group cannot pass a stage that must cover, say, 500 devices.
@@ -110,6 +111,7 @@ options:
       - When omitted, V(1) in fleet mode, so that a job with no executions never passes. Must be 1 or more.
     type: int
   cancel_on_failure:
+    version_added: 0.2.0
     description:
       - Cancel the job when the gate fails because the executions in a O(fail_on) status went over
         O(max_failures) or O(max_failure_percent). The cancel is sent at once, in the polling round that decided,
@@ -130,6 +132,7 @@ options:
     type: bool
     default: false
   cancel_on_timeout:
+    version_added: 0.2.0
     description:
       - "Also cancel the job when the task times out with executions unfinished, unless the job was last seen
         V(COMPLETED), V(CANCELED) or being deleted. Off by default: a timeout says the rollout is slow or
@@ -138,12 +141,14 @@ options:
     type: bool
     default: false
   cancel_reason_code:
+    version_added: 0.2.0
     description:
       - The C(reasonCode) of the cancel, 1 to 128 characters of V(A-Z), V(0-9) and V(_).
       - Defaults to V(GATE_FAILED) when the gate failed, and V(GATE_TIMED_OUT) when it timed out.
       - Only with O(cancel_on_failure=true) or O(cancel_on_timeout=true).
     type: str
   cancel_comment:
+    version_added: 0.2.0
     description:
       - The C(comment) of the cancel, 1 to 2,028 characters without control characters.
       - "Defaults to a comment that records the counts and the limit, for example
@@ -152,6 +157,7 @@ options:
       - Only with O(cancel_on_failure=true) or O(cancel_on_timeout=true).
     type: str
   cancel_force:
+    version_added: 0.2.0
     description:
       - Cancel the executions that are V(IN_PROGRESS) too (C(force) of C(CancelJob)); they end V(CANCELED) with
         C(forceCanceled).
@@ -163,6 +169,7 @@ options:
     type: bool
     default: false
   failure_reasons_sample:
+    version_added: 0.2.0
     description:
       - How many failed executions, at most, are described (C(DescribeJobExecution)) for their
         C(statusDetails), to build RV(failure_reasons) and the message. V(0) describes none.
@@ -306,6 +313,7 @@ timeline:
   sample: [{"at": 0.1, "job_status": "IN_PROGRESS", "counts": {"QUEUED": 10}},
            {"at": 5.1, "job_status": "COMPLETED", "counts": {"SUCCEEDED": 10}}]
 job_status:
+  version_added: 0.2.0
   description:
     - The job's status at the last poll, V(IN_PROGRESS), V(SCHEDULED), V(COMPLETED), V(CANCELED) or
       V(DELETION_IN_PROGRESS); V(null) without a successful poll.
@@ -313,16 +321,19 @@ job_status:
   type: str
   sample: IN_PROGRESS
 reason_code:
+  version_added: 0.2.0
   description: The C(reasonCode) a canceled job was given by C(CancelJob) or by its C(abortConfig); V(null) when AWS gives none.
   returned: always
   type: str
   sample: GATE_FAILED
 comment:
+  version_added: 0.2.0
   description: The C(comment) a canceled job was given; V(null) when AWS gives none.
   returned: always
   type: str
   sample: Stopped by the rollout gate
 scheduling_config:
+  version_added: 0.2.0
   description:
     - The job's C(schedulingConfig) in snake_case (C(start_time), C(end_time), C(end_behavior),
       C(maintenance_windows)); V(null) when the job has none.
@@ -330,12 +341,14 @@ scheduling_config:
   type: dict
   sample: {"start_time": "2026-05-01T02:00", "end_behavior": "STOP_ROLLOUT"}
 scheduled_job_rollouts:
+  version_added: 0.2.0
   description: The next maintenance windows' start times, as C(start_time) items; V(null) when AWS gives none.
   returned: always
   type: list
   elements: dict
   sample: [{"start_time": "2026-05-02T02:00"}]
 canceled:
+  version_added: 0.2.0
   description:
     - Whether the task canceled the job (O(cancel_on_failure) or O(cancel_on_timeout)). V(false) in check mode, when
       C(CancelJob) failed, and when the job was already over.
@@ -344,6 +357,7 @@ canceled:
   type: bool
   sample: true
 cancel:
+  version_added: 0.2.0
   description:
     - What the task sent with C(CancelJob), or would send in check mode, or tried to send when it failed.
   returned: when the outcome called for a cancel
@@ -365,6 +379,7 @@ cancel:
       returned: always
       sample: false
 failure_reasons:
+  version_added: 0.2.0
   description:
     - For each C(statusDetails) key the failed devices reported, how many of the described failures reported
       each value, highest first. Keys and values are the devices' own.
@@ -374,6 +389,7 @@ failure_reasons:
   type: dict
   sample: {"reason": {"flash write error": 41, "battery below 20%": 7}}
 failure_sample:
+  version_added: 0.2.0
   description: How many failed executions RV(failure_reasons) comes from.
   returned: always
   type: dict
@@ -394,6 +410,7 @@ failure_sample:
       returned: always
       sample: 2
 error:
+  version_added: 0.2.0
   description:
     - The AWS error, C(code) and C(message), when an AWS call failed the task; after a refused cancel, the
       cancel's.
@@ -401,6 +418,7 @@ error:
   type: dict
   sample: {"code": "AccessDeniedException", "message": "User is not authorized to perform: iot:CancelJob"}
 response_metadata:
+  version_added: 0.2.0
   description: The failed call's C(request_id), C(http_status_code) and C(retry_attempts), when AWS answered.
   returned: on an AWS error that AWS answered
   type: dict

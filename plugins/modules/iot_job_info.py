@@ -143,16 +143,19 @@ jobs:
       type: dict
       returned: always
     reason_code:
+      version_added: 0.2.0
       description: The C(reasonCode) the job was canceled with, by C(CancelJob) or by its C(abortConfig); V(null) when none.
       type: str
       returned: always
       sample: GATE_FAILED
     comment:
+      version_added: 0.2.0
       description: The C(comment) the job was canceled with; V(null) when none.
       type: str
       returned: always
       sample: Stopped by the rollout gate
     scheduling_config:
+      version_added: 0.2.0
       description:
         - When the job rolls out, C(start_time), C(end_time), C(end_behavior) and C(maintenance_windows) (each a
           C(start_time) cron expression and C(duration_in_minutes)); V(null) for a job without one.
@@ -161,6 +164,7 @@ jobs:
       returned: always
       sample: {"start_time": "2026-05-01T02:00", "end_behavior": "STOP_ROLLOUT"}
     scheduled_job_rollouts:
+      version_added: 0.2.0
       description: The start times of the next maintenance windows, as C(start_time) items; V(null) when AWS gives none.
       type: list
       elements: dict
