@@ -411,8 +411,8 @@ def comparisons(runs, rate):
     met = gate["notified_after"] <= bound
     lines.append("")
     lines.append("Target: (a) notifies at most rate x (sleep + 1 s) = {0:g}/min x {1:g} s = **{2:g}** devices "
-                 "after the crossing; measured **{3:,}**: {4}.".format(rate, SLEEP + 1, bound, gate["notified_after"],
-                                                             "met" if met else "NOT met"))
+                 "after the crossing; measured **{3:,}**: {4}.".format(
+                     rate, SLEEP + 1, bound, gate["notified_after"], "met" if met else "NOT met"))
     return "\n".join(lines)
 
 

@@ -36,6 +36,7 @@ WAIT_ARGUMENT_SPEC = dict(
 )
 WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
 
+
 def _cancel_policy(params):
     """The cancel options, checked before any request; raises InvalidOption."""
     reason, comment, force = params.get("cancel_reason_code"), params.get("cancel_comment"), params.get("cancel_force")

@@ -29,7 +29,6 @@ def not_found(operation):
                         "ResponseMetadata": {"HTTPStatusCode": 404}}, operation)
 
 
-
 class PagingClient:
     """A job's executions, with a script of statuses per round: each
     DescribeJob starts the next round.  Lists page by PageSize, as botocore's

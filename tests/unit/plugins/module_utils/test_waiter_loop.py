@@ -11,7 +11,6 @@ from ansible_collections.iotops.aws.plugins.module_utils.waiter import READS_AFT
 from fake_clock import FakeClock  # tests/unit is on the path: pytest adds its conftest's folder
 
 
-
 def client_error(code, status):
     return ClientError({"Error": {"Code": code, "Message": code},
                         "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": "req-1"}}, "DescribeJob")
