@@ -30,15 +30,24 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
 PAGE_SIZE = 250
 
 
-def _read(call, operation, member, kind=dict, **kwargs):
-    """``call(**kwargs)[member]``, or None when AWS says the resource does not exist."""
+def _not_found(exc):
+    return error_code(exc) == "ResourceNotFoundException"
+
+
+def _answer_or_none(call, operation, **kwargs):
+    """``call(**kwargs)``'s answer, or None when AWS says the resource does not exist."""
     try:
-        response = call_api(call, operation, **kwargs)
+        return call_api(call, operation, **kwargs)
     except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if error_code(exc) == "ResourceNotFoundException":
+        if _not_found(exc):
             return None
         raise
-    return answer_member(response, operation, member, kind)
+
+
+def _read(call, operation, member, kind=dict, **kwargs):
+    """``call(**kwargs)[member]``, or None when AWS says the resource does not exist."""
+    response = _answer_or_none(call, operation, **kwargs)
+    return None if response is None else answer_member(response, operation, member, kind)
 
 
 def describe_job(client, job_id):
@@ -47,12 +56,9 @@ def describe_job(client, job_id):
 
 def describe_job_and_source(client, job_id):
     """DescribeJob's ``job`` and its top-level ``documentSource``; (None, None) for no job."""
-    try:
-        response = call_api(client.describe_job, "DescribeJob", jobId=job_id)
-    except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if error_code(exc) == "ResourceNotFoundException":
-            return None, None
-        raise
+    response = _answer_or_none(client.describe_job, "DescribeJob", jobId=job_id)
+    if response is None:
+        return None, None
     return answer_member(response, "DescribeJob", "job", dict), response.get("documentSource")
 
 
@@ -63,19 +69,13 @@ def get_job_document(client, job_id):
 
 def list_tags_for_resource(client, resource_arn):
     """The resource's tags as a dict, or None when it does not exist."""
-    tags = {}
-    pages = client.get_paginator("list_tags_for_resource").paginate(resourceArn=resource_arn)
     try:
-        for page in pages:
-            for tag in answer_member(page, "ListTagsForResource", "tags", list):
-                tags[tag["Key"]] = tag.get("Value", "")
-    except PARSE_FAILURES as exc:
-        raise UnexpectedResponse("ListTagsForResource answered with an unreadable body: {0}".format(exc))
+        return dict((tag["Key"], tag.get("Value", "")) for tag in _paged(client, "list_tags_for_resource", "tags",
+                                                                         resourceArn=resource_arn))
     except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if error_code(exc) == "ResourceNotFoundException":
+        if _not_found(exc):
             return None
         raise
-    return tags
 
 
 def describe_job_execution(client, job_id, thing_name, execution_number=None):
@@ -93,17 +93,24 @@ def thing_group_arn(client, group_name):
     return _read(client.describe_thing_group, "DescribeThingGroup", "thingGroupArn", str, thingGroupName=group_name)
 
 
-def _summaries(client, method, **kwargs):
-    kwargs = dict((key, value) for key, value in kwargs.items() if value is not None)
-    pages = client.get_paginator(method).paginate(PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
+def _paged(client, method, member, **kwargs):
+    """The items of ``member``, page after page of botocore's paginator;
+    an unreadable page raises UnexpectedResponse, botocore's errors pass."""
+    pages = client.get_paginator(method).paginate(**kwargs)
     operation = "".join(word.capitalize() for word in method.split("_"))  # AWS's name, for messages
     try:
         for page in pages:
-            yield from answer_member(page, operation, "executionSummaries", list)
+            yield from answer_member(page, operation, member, list)
     except PARSE_FAILURES as exc:
         raise UnexpectedResponse("{0} answered with an unreadable body: {1}".format(operation, exc))
+
+
+def _summaries(client, method, **kwargs):
+    kwargs = dict((key, value) for key, value in kwargs.items() if value is not None)
+    try:
+        yield from _paged(client, method, "executionSummaries", PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
     except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if error_code(exc) != "ResourceNotFoundException":
+        if not _not_found(exc):
             raise
 
 

@@ -80,7 +80,6 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
 # Failed executions described at most, for their statusDetails: 50
 # DescribeJobExecution calls take 5 s at AWS's 10 TPS.
 DEFAULT_FAILURE_REASONS_SAMPLE = 50
-DETAILED_FAILURES = DEFAULT_FAILURE_REASONS_SAMPLE  # the benchmark's name for the bound
 # Reads after the verdict are tried again after a garbled answer or a spent
 # botocore retry quota, so the report keeps its failed executions.
 READS_AFTER_VERDICT = 3
