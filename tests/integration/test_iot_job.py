@@ -266,9 +266,12 @@ def test_cancel_with_reason_then_already_canceled_and_a_completed_job(fleet, pla
     assert writes(iot) == ["CreateJob", "CancelJob"]
 
 
-def test_delete_needs_force_for_a_running_job_and_waits_until_gone(fleet, playbook):
+def test_delete_needs_force_for_a_running_job_and_waits_until_gone(fleet, playbook, request_clock):
     iot = fleet
-    iot.fleet.deletion_delay = 1.5
+    # Fleet time moves 0.25 s a request: the job is gone at the third request
+    # after DeleteJob, however fast or slow the machine.
+    request_clock(0.25)
+    iot.fleet.deletion_delay = 0.75
     run = playbook([
         present("create"),
         dict(job_task("without force", state="absent"), ignore_errors=True),
@@ -284,8 +287,11 @@ def test_delete_needs_force_for_a_running_job_and_waits_until_gone(fleet, playbo
     assert deleted["diff"] == {"before": {"status": "IN_PROGRESS"}, "after": {}}
     assert run.result("again")["changed"] is False and run.result("again")["job"] is None
     assert writes(iot) == ["CreateJob", "DeleteJob"]
-    # The wait polled: the job was seen DELETION_IN_PROGRESS, then gone.
-    assert len(iot.calls("DescribeJob")) >= 4
+    # After DeleteJob: the result's read and the wait's first poll see the job
+    # DELETION_IN_PROGRESS, the second poll finds it gone; "again" reads once.
+    after_delete = [call.api for call in iot.calls()]
+    after_delete = after_delete[after_delete.index("DeleteJob") + 1:]
+    assert after_delete == ["DescribeJob"] * 4, after_delete
 
 
 def test_the_deletion_wait_fails_naming_wait_timeout(fleet, playbook):
