@@ -8,6 +8,7 @@ BIN := $(abspath $(VENV))/bin
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 
 .PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
+.PHONY: release-check
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -19,6 +20,7 @@ help:
 	@echo "make matrix  sanity, unit tests and the smoke set on every supported ansible-core (2.16 to 2.19)"
 	@echo "make floor   the smoke set with the lowest boto3 and botocore requirements.txt accepts"
 	@echo "make smoke   the smoke set (pytest -m smoke) in .venv"
+	@echo "make release-check  build the tarball and run Galaxy's import checks on it (galaxy-importer, ansible-lint)"
 
 venv: $(VENV)/.installed
 
@@ -51,6 +53,31 @@ sanity: venv
 build: venv
 	mkdir -p dist
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .
+
+# -- Release check ---------------------------------------------------------
+# The tarball as Galaxy checks it on upload: galaxy-importer, in its own venv,
+# with ansible-doc and ansible-lint (offline) on, per .ci/galaxy-importer.cfg.
+# Galaxy also runs ansible-test sanity in a container, which this target
+# cannot start (run_ansible_test = False); `make sanity` runs the same tests.
+# Any ERROR or WARNING line in the importer's output fails the target.
+RELEASE_CHECK := .build/release-check
+GALAXY_IMPORTER := galaxy-importer==0.4.44
+RELEASE_CHECK_PINS = $(GALAXY_IMPORTER) $(shell grep -E '^(ansible-core|ansible-lint)==' test-requirements.txt)
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+
+$(RELEASE_CHECK)/venv/.installed: test-requirements.txt
+	rm -rf $(RELEASE_CHECK)/venv
+	$(PYTHON) -m venv $(RELEASE_CHECK)/venv
+	$(RELEASE_CHECK)/venv/bin/pip install --quiet --disable-pip-version-check $(RELEASE_CHECK_PINS)
+	touch $@
+
+release-check: build $(RELEASE_CHECK)/venv/.installed
+	cd $(RELEASE_CHECK) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/.ci/galaxy-importer.cfg PATH=$(CURDIR)/$(RELEASE_CHECK)/venv/bin:$$PATH \
+		venv/bin/python -m galaxy_importer.main $(CURDIR)/dist/iotops-aws-$(COLLECTION_VERSION).tar.gz > importer.log 2>&1 \
+		|| { cat importer.log; exit 1; }
+	@cat $(RELEASE_CHECK)/importer.log
+	@! grep -E '^(ERROR|WARNING)' $(RELEASE_CHECK)/importer.log > /dev/null \
+		|| { echo "galaxy-importer reported errors or warnings:"; grep -E '^(ERROR|WARNING)' $(RELEASE_CHECK)/importer.log; exit 1; }
 
 # The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
 bench: venv
