@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 .PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
 .PHONY: release-check
@@ -63,7 +64,6 @@ build: venv
 RELEASE_CHECK := .build/release-check
 GALAXY_IMPORTER := galaxy-importer==0.4.44
 RELEASE_CHECK_PINS = $(GALAXY_IMPORTER) $(shell grep -E '^(ansible-core|ansible-lint)==' test-requirements.txt)
-COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 $(RELEASE_CHECK)/venv/.installed: test-requirements.txt
 	rm -rf $(RELEASE_CHECK)/venv
@@ -87,10 +87,27 @@ bench: venv
 bench-blast: venv
 	$(BIN)/python benchmarks/blast_radius.py
 
-demo: build
-	rm -rf .build/demo && mkdir -p .build/demo
-	$(BIN)/ansible-galaxy collection install --force -p .build/demo/collections dist/iotops-aws-*.tar.gz
-	examples/demo.sh
+# The demo's own venv holds what it runs, not the test toolchain: the
+# collection's runtime (ansible-core, boto3, botocore, at test-requirements.txt's
+# pins) and the local endpoint's (moto, and the Flask app moto's server is; the
+# tests get Flask through moto[server], whose other extras the demo never uses).
+DEMO := .build/demo
+DEMO_PINS = $(shell sed -nE 's/^(ansible-core|boto3|botocore)==/&/p; s/^moto\[server\]==/moto==/p' test-requirements.txt)
+DEMO_SERVER := flask==3.1.3 flask-cors==6.0.5
+
+$(DEMO)/venv/.installed: requirements.txt test-requirements.txt
+	rm -rf $(DEMO)/venv
+	$(PYTHON) -m venv $(DEMO)/venv
+	$(DEMO)/venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt $(DEMO_PINS) $(DEMO_SERVER)
+	touch $@
+
+demo: $(DEMO)/venv/.installed
+	mkdir -p dist
+	$(DEMO)/venv/bin/ansible-galaxy collection build --force --output-path dist .
+	rm -rf $(DEMO)/collections
+	$(DEMO)/venv/bin/ansible-galaxy collection install --force -p $(DEMO)/collections \
+		dist/iotops-aws-$(COLLECTION_VERSION).tar.gz
+	DEMO_DIR=$(CURDIR)/$(DEMO) DEMO_VENV=$(CURDIR)/$(DEMO)/venv examples/demo.sh
 
 # ansible-doc finds the collection through a link to this checkout, the one
 # tests/conftest.py makes; an existing link is left alone, since tests may be
