@@ -105,8 +105,8 @@ demo: $(DEMO)/venv/.installed
 	mkdir -p dist
 	$(DEMO)/venv/bin/ansible-galaxy collection build --force --output-path dist .
 	rm -rf $(DEMO)/collections
-	$(DEMO)/venv/bin/ansible-galaxy collection install --force -p $(DEMO)/collections \
-		dist/iotops-aws-$(COLLECTION_VERSION).tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections $(DEMO)/venv/bin/ansible-galaxy collection install --force \
+		-p $(DEMO)/collections dist/iotops-aws-$(COLLECTION_VERSION).tar.gz
 	DEMO_DIR=$(CURDIR)/$(DEMO) DEMO_VENV=$(CURDIR)/$(DEMO)/venv examples/demo.sh
 
 # ansible-doc finds the collection through a link to this checkout, the one
