@@ -6,8 +6,10 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 .PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
+.PHONY: release-check
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -19,6 +21,7 @@ help:
 	@echo "make matrix  sanity, unit tests and the smoke set on every supported ansible-core (2.16 to 2.19)"
 	@echo "make floor   the smoke set with the lowest boto3 and botocore requirements.txt accepts"
 	@echo "make smoke   the smoke set (pytest -m smoke) in .venv"
+	@echo "make release-check  build the tarball and run Galaxy's import checks on it (galaxy-importer, ansible-lint)"
 
 venv: $(VENV)/.installed
 
@@ -52,6 +55,30 @@ build: venv
 	mkdir -p dist
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .
 
+# -- Release check ---------------------------------------------------------
+# The tarball as Galaxy checks it on upload: galaxy-importer, in its own venv,
+# with ansible-doc and ansible-lint (offline) on, per .ci/galaxy-importer.cfg.
+# Galaxy also runs ansible-test sanity in a container, which this target
+# cannot start (run_ansible_test = False); `make sanity` runs the same tests.
+# Any ERROR or WARNING line in the importer's output fails the target.
+RELEASE_CHECK := .build/release-check
+GALAXY_IMPORTER := galaxy-importer==0.4.44
+RELEASE_CHECK_PINS = $(GALAXY_IMPORTER) $(shell grep -E '^(ansible-core|ansible-lint)==' test-requirements.txt)
+
+$(RELEASE_CHECK)/venv/.installed: test-requirements.txt
+	rm -rf $(RELEASE_CHECK)/venv
+	$(PYTHON) -m venv $(RELEASE_CHECK)/venv
+	$(RELEASE_CHECK)/venv/bin/pip install --quiet --disable-pip-version-check $(RELEASE_CHECK_PINS)
+	touch $@
+
+release-check: build $(RELEASE_CHECK)/venv/.installed
+	cd $(RELEASE_CHECK) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/.ci/galaxy-importer.cfg PATH=$(CURDIR)/$(RELEASE_CHECK)/venv/bin:$$PATH \
+		venv/bin/python -m galaxy_importer.main $(CURDIR)/dist/iotops-aws-$(COLLECTION_VERSION).tar.gz > importer.log 2>&1 \
+		|| { cat importer.log; exit 1; }
+	@cat $(RELEASE_CHECK)/importer.log
+	@! grep -E '^(ERROR|WARNING)' $(RELEASE_CHECK)/importer.log > /dev/null \
+		|| { echo "galaxy-importer reported errors or warnings:"; grep -E '^(ERROR|WARNING)' $(RELEASE_CHECK)/importer.log; exit 1; }
+
 # The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
 bench: venv
 	$(BIN)/python benchmarks/fleet_gate.py
@@ -60,10 +87,27 @@ bench: venv
 bench-blast: venv
 	$(BIN)/python benchmarks/blast_radius.py
 
-demo: build
-	rm -rf .build/demo && mkdir -p .build/demo
-	$(BIN)/ansible-galaxy collection install --force -p .build/demo/collections dist/iotops-aws-*.tar.gz
-	examples/demo.sh
+# The demo's own venv holds what it runs, not the test toolchain: the
+# collection's runtime (ansible-core, boto3, botocore, at test-requirements.txt's
+# pins) and the local endpoint's (moto, and the Flask app moto's server is; the
+# tests get Flask through moto[server], whose other extras the demo never uses).
+DEMO := .build/demo
+DEMO_PINS = $(shell sed -nE 's/^(ansible-core|boto3|botocore)==/&/p; s/^moto\[server\]==/moto==/p' test-requirements.txt)
+DEMO_SERVER := flask==3.1.3 flask-cors==6.0.5
+
+$(DEMO)/venv/.installed: requirements.txt test-requirements.txt
+	rm -rf $(DEMO)/venv
+	$(PYTHON) -m venv $(DEMO)/venv
+	$(DEMO)/venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt $(DEMO_PINS) $(DEMO_SERVER)
+	touch $@
+
+demo: $(DEMO)/venv/.installed
+	mkdir -p dist
+	$(DEMO)/venv/bin/ansible-galaxy collection build --force --output-path dist .
+	rm -rf $(DEMO)/collections
+	ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections $(DEMO)/venv/bin/ansible-galaxy collection install --force \
+		-p $(DEMO)/collections dist/iotops-aws-$(COLLECTION_VERSION).tar.gz
+	DEMO_DIR=$(CURDIR)/$(DEMO) DEMO_VENV=$(CURDIR)/$(DEMO)/venv examples/demo.sh
 
 # ansible-doc finds the collection through a link to this checkout, the one
 # tests/conftest.py makes; an existing link is left alone, since tests may be

@@ -3,6 +3,8 @@ it, not this checkout, runs every plugin."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -14,8 +16,12 @@ from collection_build import ROOT, build_tarball, install_tarball
 from conftest import base_env, run_playbook
 
 PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "every_plugin.yml"
-# Local state and tooling output that must never ship.
-LOCAL_DIRS = [".venv", ".build", "tests/output", "dist", "benchmarks"]
+# Local state, tooling output, tests and developer configuration: never shipped.
+LOCAL_DIRS = [".venv", ".build", "tests/output", "dist", "benchmarks", "tests", ".ci", "changelogs/fragments"]
+LOCAL_FILES = ["test-requirements.txt", ".ansible-lint", "Makefile", "pytest.ini", ".gitignore", "CONTRIBUTING.md",
+               "execution-environment.yml", "changelogs/.plugin-cache.yaml",
+               # The demo's wrapper and its simulator-only set-up need the local endpoint, which stays in tests/.
+               "examples/demo.sh", "examples/demo_local_endpoint.yml"]
 # What users and ansible-builder read from an installed collection.
 SHIPPED = [
     "meta/runtime.yml",
@@ -28,6 +34,10 @@ SHIPPED = [
     "plugins/modules/iot_job_info.py",
     "plugins/lookup/iot_job_execution.py",
     "plugins/doc_fragments/connection.py",
+    "COPYING",
+    "CHANGELOG.rst",
+    "changelogs/changelog.yaml",
+    "README.md",
 ]
 
 
@@ -37,7 +47,8 @@ def members(tarball: Path) -> list:
 
 
 def local_files_in(names) -> list:
-    return [name for name in names if any(name == top or name.startswith(top + "/") for top in LOCAL_DIRS)]
+    return [name for name in names
+            if name in LOCAL_FILES or any(name == top or name.startswith(top + "/") for top in LOCAL_DIRS)]
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +60,32 @@ def test_tarball_ships_the_plugins_and_not_local_files(tarball):
     names = members(tarball)
     assert local_files_in(names) == []
     assert [path for path in SHIPPED if path not in names] == []
+
+
+def test_tarball_is_the_release_with_its_license_and_changelog(tarball):
+    assert tarball.name == "iotops-aws-0.2.0.tar.gz"
+    with tarfile.open(tarball) as archive:
+        manifest = json.load(archive.extractfile("MANIFEST.json"))["collection_info"]
+        license_text = archive.extractfile("COPYING").read().decode()
+        changelog = archive.extractfile("CHANGELOG.rst").read().decode()
+    assert manifest["version"] == "0.2.0"
+    assert manifest["license"] == ["GPL-3.0-or-later"]
+    assert license_text.startswith(" " * 20 + "GNU GENERAL PUBLIC LICENSE\n" + " " * 23 + "Version 3, 29 June 2007")
+    assert "END OF TERMS AND CONDITIONS" in license_text and len(license_text.splitlines()) == 674
+    assert "\nv0.2.0\n======\n" in changelog
+
+
+def test_every_relative_link_in_the_shipped_readme_ships(tarball):
+    names = set(members(tarball))
+    with tarfile.open(tarball) as archive:
+        readme = archive.extractfile("README.md").read().decode()
+    links = [target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", readme)
+             if not re.match(r"[a-z]+:", target) and not target.startswith("#")]
+    assert len(links) > 5, links
+    # A link to a directory resolves when a file under it ships.
+    missing = [link for link in links
+               if link.rstrip("/") not in names and not any(name.startswith(link.rstrip("/") + "/") for name in names)]
+    assert missing == []
 
 
 def test_build_leaves_out_local_dirs_even_when_they_exist(tmp_path):
@@ -64,6 +101,9 @@ def test_build_leaves_out_local_dirs_even_when_they_exist(tmp_path):
     for top in LOCAL_DIRS:
         (source / top).mkdir(parents=True, exist_ok=True)
         (source / top / "left-behind.py").write_text("# must not ship\n")
+    for name in LOCAL_FILES:
+        if not (source / name).exists():
+            (source / name).write_text("# must not ship\n")
     (tmp_path / "dist").mkdir()
     names = members(build_tarball(tmp_path / "dist", source=source))
     assert local_files_in(names) == []

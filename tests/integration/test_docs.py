@@ -18,6 +18,7 @@ from local_endpoint import Device
 from local_endpoint.fleet import ScaledClock
 
 DOCS = ROOT / "docs"
+README = ROOT / "README.md"
 PLUGIN_PAGES = DOCS / "plugins"
 GUIDE = DOCS / "guide_gating_a_firmware_rollout.rst"
 
@@ -69,7 +70,10 @@ def test_hand_written_pages_link_to_pages_that_exist():
 
 # -- the rollout guide ----------------------------------------------------------
 def _yaml_blocks(path: Path) -> list:
-    """The contents of the page's ``.. code-block:: yaml`` blocks, parsed."""
+    """The contents of the page's YAML blocks, parsed: ``.. code-block:: yaml``
+    in reStructuredText, fenced ```yaml blocks in Markdown."""
+    if path.suffix == ".md":
+        return [yaml.safe_load(body) for body in re.findall(r"^```yaml\n(.*?)^```$", path.read_text(), re.M | re.S)]
     blocks, lines = [], path.read_text().splitlines()
     for number, line in enumerate(lines):
         if re.match(r"\s*\.\. code-block:: yaml\s*$", line):
@@ -146,3 +150,67 @@ def test_guide_rollout_stops_at_a_failing_early_wave(tmp_path, iot):
     message = run.result("Stop the rollout")["msg"]
     assert "1 of 10 executions failed" in message and "sensor-04 FAILED (reason=flash write error)" in message
     assert iot.fleet.backend.jobs["fw-2-4-1-early"].status == "COMPLETED"
+
+
+# -- every complete task in the README and the hand-written pages ---------------
+def _task_snippets(path: Path) -> list:
+    """The page's YAML blocks that are tasks (plays are run on their own)."""
+    return [block for block in _yaml_blocks(path)
+            if isinstance(block, list) and block and not any("hosts" in item for item in block)]
+
+
+def _run_snippets(tmp_path, iot, tasks):
+    """Run the tasks, in the order the page shows them, in one play against the
+    local endpoint, on a clock 1,000 times faster; every device succeeds at once."""
+    playbook = tmp_path / "snippets.yml"
+    playbook.write_text(yaml.safe_dump([{"name": "snippets", "hosts": "local", "gather_facts": False,
+                                         "tasks": tasks}], sort_keys=False))
+    iot.fleet.set_devices(default=Device.from_dict({"outcome": "SUCCEEDED", "start": 0, "finish": 0}))
+    real_clock, iot.fleet.clock = iot.fleet.clock, ScaledClock(1000)
+    try:
+        return run_playbook(tmp_path, playbook, base_env(iot.url))
+    finally:
+        iot.fleet.clock = real_clock
+
+
+def _assert_every_task_ran_ok(run, tasks):
+    assert run.rc == 0, run.output
+    assert [(r["task"], r["status"]) for r in run.results] == [(task["name"], "ok") for task in tasks], run.output
+
+
+def test_every_readme_snippet_runs(tmp_path, iot):
+    """The README's snippets are one rollout: create the job on the canaries,
+    gate them, extend the job to the sensors, gate the whole job, read it."""
+    blocks = _yaml_blocks(README)
+    tasks = [task for block in _task_snippets(README) for task in block]
+    assert len(tasks) == sum(len(block) for block in blocks), "a README YAML block is not a list of tasks"
+    iot.fleet.ensure_group("canaries", ["canary-1", "canary-2", "canary-3"])
+    iot.fleet.ensure_group("sensors", ["sensor-{0:04d}".format(n) for n in range(1, 41)])
+
+    run = _run_snippets(tmp_path, iot, tasks)
+
+    _assert_every_task_ran_ok(run, tasks)
+    assert [call.path.split("/")[2] for call in iot.calls("CreateJob")] == ["fw-2-4-1"]
+    assert len(iot.calls("AssociateTargetsWithJob")) == 1
+    fleet = run.result("Fleet stage - allow 2 % failures, and cancel the job when the gate fails")
+    assert fleet["verdict"] == "succeeded" and fleet["status_counts"] == {"SUCCEEDED": 43}, fleet["msg"]
+    [execution] = run.result("What did sensor-0017 report?")["job_executions"]
+    assert execution["status"] == "SUCCEEDED"
+
+
+def test_every_guide_snippet_runs(tmp_path, iot):
+    """The guide's task snippets, besides its playbook (run above): the early
+    wave's gate on its own job, and a stage of the rollout on one job."""
+    tasks = [task for block in _task_snippets(GUIDE) for task in block]
+    early_wave = ["sensor-{0:02d}".format(n) for n in range(1, 41)]   # the 40 of the snippet's min_executions
+    iot.fleet.ensure_group("fw-canaries", CANARIES)
+    iot.fleet.ensure_group("fw-early-wave", early_wave)
+    iot.fleet.create_job("fw-2-4-1-early", groups={"fw-early-wave": early_wave},
+                         default=Device.from_dict({"outcome": "SUCCEEDED", "start": 0, "finish": 0}))
+
+    run = _run_snippets(tmp_path, iot, tasks)
+
+    _assert_every_task_ran_ok(run, tasks)
+    assert run.result("Gate on the early wave, and cancel its job when it fails")["verdict"] == "succeeded"
+    stage = run.result("Stage 2 gate - at most 2 % may fail")
+    assert stage["verdict"] == "succeeded" and stage["status_counts"] == {"SUCCEEDED": 43}, stage["msg"]
