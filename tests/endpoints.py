@@ -19,6 +19,7 @@ import os
 import urllib.request
 
 import boto3
+import pytest
 
 from local_endpoint import device
 
@@ -26,6 +27,11 @@ REGION = "us-east-1"
 ENDPOINT = os.environ.get("IOTOPS_ENDPOINT", "local")
 ON_MINISTACK = ENDPOINT == "ministack"
 SIMULATOR_ONLY = "needs the simulator's scripted devices, faults or request log"
+
+
+def xfail_on_ministack(reason: str):
+    """A test MiniStack fails where AWS's documentation supports the local endpoint."""
+    return pytest.mark.xfail(ON_MINISTACK, reason=reason, strict=True)
 
 
 class Target:
