@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason=SIMULATOR_ONLY)
     for item in items:
-        if "conformance" not in item.keywords:
+        if item.get_closest_marker("conformance") is None:
             item.add_marker(skip)
 
 
