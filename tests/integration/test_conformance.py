@@ -15,6 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from endpoints import xfail_on_ministack
+from test_iot_job_execution import one_line
 
 pytestmark = pytest.mark.conformance
 
@@ -31,13 +32,6 @@ def task(module, name, ignore_errors=False, **options):
     if ignore_errors:
         found["ignore_errors"] = True
     return found
-
-
-def one_line_failure(run, name):
-    assert run.status(name) == "failed", run.output
-    message = run.result(name)["msg"]
-    assert "\n" not in message and "Traceback" not in message, message
-    return message
 
 
 @pytest.fixture
@@ -90,7 +84,7 @@ def test_iot_job_deletes_a_running_job_only_with_force(fleet, target_playbook):
         task("iot_job", "delete", job_id=JOB, state="absent", ignore_errors=True),
         task("iot_job", "force", job_id=JOB, state="absent", force=True, wait=True, wait_timeout=30),
     ])
-    assert "force" in one_line_failure(run, "delete")
+    assert "force" in one_line(run, "delete")
     assert run.result("force")["changed"] is True
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
         fleet.client().describe_job(jobId=JOB)
@@ -144,7 +138,7 @@ def test_iot_job_execution_cancels_and_deletes(fleet, target_playbook):
     assert canceled["changed"] is True and canceled["execution"]["status"] == "CANCELED"
     assert canceled["execution"]["status_details"] == {"details_map": {"ticket": "OPS-1"}}
     assert run.result("again")["changed"] is False
-    assert "force" in one_line_failure(run, "running")
+    assert "force" in one_line(run, "running")
     assert run.result("forced")["execution"]["status"] == "CANCELED"
     assert run.result("delete")["changed"] is True
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
@@ -197,6 +191,6 @@ def test_the_gate_passes_or_fails_on_what_the_devices_reported(fleet, target_pla
     result = run.result("gate")
     assert result["verdict"] == verdict
     if verdict == "failed":
-        assert "dev-2 FAILED" in one_line_failure(run, "gate") and "reason=checksum mismatch" in result["msg"]
+        assert "dev-2 FAILED" in one_line(run, "gate") and "reason=checksum mismatch" in result["msg"]
     else:
         assert run.status("gate") == "ok" and result["status_counts"] == {"SUCCEEDED": 3}
