@@ -9,7 +9,7 @@ SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 .PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
-.PHONY: release-check
+.PHONY: release-check conformance
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -22,6 +22,7 @@ help:
 	@echo "make floor   the smoke set with the lowest boto3 and botocore requirements.txt accepts"
 	@echo "make smoke   the smoke set (pytest -m smoke) in .venv"
 	@echo "make release-check  build the tarball and run Galaxy's import checks on it (galaxy-importer, ansible-lint)"
+	@echo "make conformance  the smoke set and the conformance tests against MiniStack, a second emulator"
 
 venv: $(VENV)/.installed
 
@@ -205,6 +206,24 @@ smoke: venv
 floor: $(FLOOR)/venv/.installed
 	@echo "== $(FLOOR_BOTO), ansible-core $(CORE_$(FLOOR_CORE)): smoke set"
 	$(FLOOR)/venv/bin/pytest -q -p no:cacheprovider -m smoke tests/integration
+
+# -- Conformance ---------------------------------------------------------
+# MiniStack, an AWS emulator written outside this project, in a venv of its
+# own: the tests marked `conformance` run against it unchanged, the rest of
+# the smoke set is skipped there (tests/endpoints.py).  tests/ministack.sh
+# starts it on a free loopback port and always stops it.
+MINISTACK_VERSION := 1.5.33
+CONFORMANCE := .build/conformance
+
+$(CONFORMANCE)/venv/.installed-$(MINISTACK_VERSION):
+	rm -rf $(CONFORMANCE)/venv
+	$(PYTHON) -m venv $(CONFORMANCE)/venv
+	$(CONFORMANCE)/venv/bin/pip install --quiet --disable-pip-version-check ministack==$(MINISTACK_VERSION)
+	touch $@
+
+conformance: venv $(CONFORMANCE)/venv/.installed-$(MINISTACK_VERSION)
+	tests/ministack.sh $(CONFORMANCE)/venv/bin/ministack \
+		$(BIN)/pytest -q -p no:cacheprovider -rsx -m "smoke or conformance" tests/integration
 
 clean:
 	rm -rf $(VENV) .build dist tests/output

@@ -18,6 +18,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
+from endpoints import ON_MINISTACK, SIMULATOR_ONLY, LocalTarget, MiniStackTarget  # noqa: E402
 from harness import collections_root, local_aws_env  # noqa: E402
 from local_endpoint import LocalEndpoint  # noqa: E402
 
@@ -30,6 +31,16 @@ SESSION_TOKEN = "local-session-token-0a1b2c3d4e"
 
 # The plugins import themselves as ansible_collections.iotops.aws...
 sys.path.insert(0, str(collections_root()))
+
+
+def pytest_collection_modifyitems(config, items):
+    """On MiniStack, only the tests marked ``conformance`` run."""
+    if not ON_MINISTACK:
+        return
+    skip = pytest.mark.skip(reason=SIMULATOR_ONLY)
+    for item in items:
+        if item.get_closest_marker("conformance") is None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -114,11 +125,32 @@ def playbook(tmp_path, iot):
     set to None are removed from the environment.
     """
 
+    return playbook_runner(tmp_path, iot.url)
+
+
+def playbook_runner(directory: Path, url: str):
     def run(tasks, check=False, env=None, args=(), timeout=240, **play):
-        path = write_playbook(tmp_path, tasks, check=check, **play)
-        return run_playbook(tmp_path, path, base_env(iot.url, **(env or {})), args=args, timeout=timeout)
+        path = write_playbook(directory, tasks, check=check, **play)
+        return run_playbook(directory, path, base_env(url, **(env or {})), args=args, timeout=timeout)
 
     return run
+
+
+@pytest.fixture
+def target(request):
+    """The endpoint a ``conformance`` test runs against, emptied: the local
+    endpoint, or MiniStack under ``IOTOPS_ENDPOINT=ministack`` (tests/endpoints.py)."""
+    if ON_MINISTACK:
+        found = MiniStackTarget(os.environ["IOTOPS_ENDPOINT_URL"], ACCESS_KEY, SECRET_KEY)
+        found.reset()
+        return found
+    return LocalTarget(request.getfixturevalue("iot"), ACCESS_KEY, SECRET_KEY)
+
+
+@pytest.fixture
+def target_playbook(tmp_path, target):
+    """``playbook`` against ``target``."""
+    return playbook_runner(tmp_path, target.url)
 
 
 def create_job_task(endpoint, **spec) -> dict:
