@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import socket
 
 import pytest
 import yaml
 
-from conftest import SECRET_KEY, SESSION_TOKEN, advance_until
+from helpers import SECRET_KEY, SESSION_TOKEN, advance_until, closed_port
 from local_endpoint import device
 
 MODULE = "iotops.aws.iot_job_execution_info"
@@ -58,12 +57,6 @@ def assert_one_line_failure(run, task):
     # exception as "Module failed: <exception>"; fail_json's msg comes as is.
     assert "Module failed" not in message, message
     return message
-
-
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def leaked(run, *secrets):
