@@ -193,11 +193,25 @@ def settled_job(iot, job_id: str, things: list, failed: dict | None = None, time
     iot.fleet.settle(job_id, timeout)
 
 
+READS = ("Describe", "List", "Get")
+
+
+def writes(iot, since: int = 0) -> list:
+    """The write APIs the endpoint was asked for, in order (from request ``since`` on)."""
+    return [call.api for call in iot.calls()[since:] if not call.api.startswith(READS)]
+
+
 def one_line(run: PlaybookRun, task: str) -> str:
-    """The message of a task that failed, checked to be one line and no traceback."""
+    """The message of a task that failed, checked to be one line, with no
+    traceback in it or anywhere in the play's output."""
     assert run.status(task) == "failed", run.output
-    message = run.result(task)["msg"]
-    assert "\n" not in message and "Traceback" not in message, message
+    result = run.result(task)
+    message = result["msg"]
+    assert message and "\n" not in message and "Traceback" not in message, message
+    assert "Traceback" not in run.output + json.dumps(result)
+    # Ansible hides a crashed module's traceback by default and reports the
+    # exception as "Module failed: <exception>"; fail_json's msg comes as is.
+    assert "Module failed" not in message, message
     return message
 
 

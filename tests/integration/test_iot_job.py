@@ -11,12 +11,11 @@ import json
 
 import pytest
 
-from helpers import SECRET_KEY, SESSION_TOKEN, one_line
+from helpers import SECRET_KEY, SESSION_TOKEN, one_line, writes
 from local_endpoint import device
 
 JOB = "fw-2-4-1"
 DOCUMENT = {"operation": "install", "version": "2.4.1"}
-READS = ("Describe", "List", "Get")
 ROLE = "arn:aws:iam::123456789012:role/iot-firmware-download"
 
 
@@ -31,10 +30,6 @@ def present(name, **options):
     options.setdefault("targets", ["sensor-1"])
     options.setdefault("document", DOCUMENT)
     return job_task(name, **dict((key, value) for key, value in options.items() if value is not None))
-
-
-def writes(iot, since=0):
-    return [call.api for call in iot.calls()[since:] if not call.api.startswith(READS)]
 
 
 @pytest.fixture(autouse=True)
