@@ -20,6 +20,7 @@ import urllib.request
 import boto3
 import pytest
 
+from helpers import advance_until
 from local_endpoint import device
 
 REGION = "us-east-1"
@@ -87,7 +88,6 @@ class SimulatedDevices(Devices):
             for thing, (status, details) in self.outcomes.items()})
 
     def report(self, job_id: str) -> None:
-        from conftest import advance_until
         fleet = self.target.local.fleet
 
         def reported():

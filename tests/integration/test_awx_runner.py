@@ -20,7 +20,7 @@ import ansible_runner
 import pytest
 
 from collection_build import build_tarball, galaxy
-from conftest import ACCESS_KEY, SECRET_KEY, SESSION_TOKEN
+from helpers import ACCESS_KEY, SECRET_KEY, SESSION_TOKEN
 
 PROJECT = Path(__file__).resolve().parent / "awx_project"
 GATE_TASK = "Wait on every execution of the job"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from collection_build import ROOT, build_tarball, install_tarball
-from conftest import base_env, run_playbook
+from helpers import base_env, run_playbook
 
 PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "every_plugin.yml"
 # Local state, tooling output, tests and developer configuration: never shipped.

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from conftest import base_env, create_job_task, write_inventory, write_playbook
+from helpers import base_env, create_job_task, write_inventory, write_playbook
 
 WAIT = "iotops.aws.iot_job_execution_wait"
 

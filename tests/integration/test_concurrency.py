@@ -17,7 +17,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import base_env, create_job_task, run_playbook
+from helpers import base_env, create_job_task, run_playbook
 
 JOB = "fw-crowd"
 THINGS = ["dev-{0:03d}".format(index) for index in range(200)]

@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from endpoints import xfail_on_ministack
-from test_iot_job_execution import one_line
+from helpers import one_line
 
 pytestmark = pytest.mark.conformance
 

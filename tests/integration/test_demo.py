@@ -12,7 +12,7 @@ import sys
 
 import yaml
 
-from conftest import ROOT
+from helpers import ROOT
 
 EXAMPLES = ROOT / "examples"
 

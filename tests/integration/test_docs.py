@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, base_env, run_playbook
+from helpers import ROOT, base_env, run_playbook
 from local_endpoint import Device
 from local_endpoint.fleet import ScaledClock
 

@@ -4,7 +4,7 @@ in fleet mode, under the 5 % limit it sets."""
 
 from __future__ import annotations
 
-from conftest import ROOT, base_env, run_playbook
+from helpers import ROOT, base_env, run_playbook
 from local_endpoint import Device
 
 EXAMPLE = ROOT / "examples" / "gate_rollout.yml"

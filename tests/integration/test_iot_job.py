@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
-from conftest import ACCESS_KEY, SECRET_KEY, SESSION_TOKEN
+from helpers import SECRET_KEY, SESSION_TOKEN, one_line, writes
 from local_endpoint import device
 
 JOB = "fw-2-4-1"
 DOCUMENT = {"operation": "install", "version": "2.4.1"}
-READS = ("Describe", "List", "Get")
 ROLE = "arn:aws:iam::123456789012:role/iot-firmware-download"
-
-
-def api(iot):
-    return boto3.client("iot", endpoint_url=iot.url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
-                        aws_secret_access_key=SECRET_KEY)
 
 
 def job_task(name, ignore_errors=False, **options):
@@ -39,29 +32,18 @@ def present(name, **options):
     return job_task(name, **dict((key, value) for key, value in options.items() if value is not None))
 
 
-def writes(iot, since=0):
-    return [call.api for call in iot.calls()[since:] if not call.api.startswith(READS)]
-
-
-def one_line(run, task):
-    assert run.status(task) == "failed", run.output
-    result = run.result(task)
-    assert "\n" not in result["msg"] and "Traceback" not in result["msg"], result["msg"]
-    return result["msg"]
-
-
-@pytest.fixture
-def fleet(iot):
-    """Things and groups: sensor-1..3, canaries (canary-1, canary-2), wave-1 (wave-1a..c)."""
+@pytest.fixture(autouse=True)
+def targets(iot):
+    """Things and groups for every test here: sensor-1..3, canaries
+    (canary-1, canary-2), wave-1 (wave-1a..c).  Made in the simulator, not
+    through the endpoint: no request is logged."""
     iot.fleet.ensure_things(["sensor-1", "sensor-2", "sensor-3"])
     iot.fleet.ensure_group("canaries", ["canary-1", "canary-2"])
     iot.fleet.ensure_group("wave-1", ["wave-1a", "wave-1b", "wave-1c"])
-    return iot
 
 
 @pytest.mark.smoke
-def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(fleet, playbook):
-    iot = fleet
+def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(iot, playbook):
     run = playbook([present("create", description="Firmware 2.4.1", tags={"release": "2.4.1"}),
                     present("again", description="Firmware 2.4.1", tags={"release": "2.4.1"})],
                    args=("--diff", "-vvv"), env={"AWS_SESSION_TOKEN": SESSION_TOKEN})
@@ -79,7 +61,7 @@ def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(fleet, play
     assert "+++ after" in run.stdout and "Firmware 2.4.1" in run.stdout  # the --diff rendering
     assert writes(iot) == ["CreateJob"]
     assert [c.api for c in iot.calls("GetJobDocument")] and [c.api for c in iot.calls("ListTagsForResource")]
-    stored = api(iot).get_job_document(jobId=JOB)["document"]
+    stored = iot.client().get_job_document(jobId=JOB)["document"]
     assert json.loads(stored) == DOCUMENT
     for secret in (SECRET_KEY, SESSION_TOKEN):
         assert secret not in run.output
@@ -88,11 +70,10 @@ def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(fleet, play
 def create_existing(iot, job_id=JOB, **fields):
     request = dict(jobId=job_id, targets=[iot.fleet.thing_arn("sensor-1")], document=json.dumps(DOCUMENT))
     request.update(fields)
-    return api(iot).create_job(**request)
+    return iot.client().create_job(**request)
 
 
-def test_check_mode_predicts_every_change_and_sends_no_write(fleet, playbook):
-    iot = fleet
+def test_check_mode_predicts_every_change_and_sends_no_write(iot, playbook):
     create_existing(iot, "to-update", description="old")
     create_existing(iot, "to-cancel")
     create_existing(iot, "to-delete")
@@ -115,11 +96,10 @@ def test_check_mode_predicts_every_change_and_sends_no_write(fleet, playbook):
                                             "after": {"description": "new", "rollout": {"maximum_per_minute": 20}}}
     assert run.result("cancel")["diff"]["after"] == {"status": "CANCELED"}
     assert run.result("delete")["job"]["status"] == "IN_PROGRESS"
-    assert api(iot).describe_job(jobId="to-update")["job"]["description"] == "old"
+    assert iot.client().describe_job(jobId="to-update")["job"]["description"] == "old"
 
 
-def test_every_updatable_setting_is_changed_with_one_update_job(fleet, playbook):
-    iot = fleet
+def test_every_updatable_setting_is_changed_with_one_update_job(iot, playbook):
     create_existing(iot, description="old", presignedUrlConfig={"roleArn": ROLE, "expiresInSec": 600},
                     jobExecutionsRolloutConfig={"maximumPerMinute": 10},
                     abortConfig={"criteriaList": [{"failureType": "FAILED", "action": "CANCEL",
@@ -156,8 +136,7 @@ def test_every_updatable_setting_is_changed_with_one_update_job(fleet, playbook)
     (dict(document={"v": 3}, target_selection="CONTINUOUS", targets=["sensor-2"], description="changed"),
      "document, target_selection, targets"),
 ], ids=["document", "document_source", "target_selection", "snapshot_targets", "scheduling", "packages", "several"])
-def test_immutable_drift_fails_in_one_line_naming_every_setting_without_a_write(fleet, playbook, options, named):
-    iot = fleet
+def test_immutable_drift_fails_in_one_line_naming_every_setting_without_a_write(iot, playbook, options, named):
     create_existing(iot)
     before = len(iot.calls())
     run = playbook([present("drift", **options)])
@@ -174,8 +153,7 @@ def gate(name, min_executions):
 
 
 @pytest.mark.smoke
-def test_continuous_job_is_extended_stage_by_stage_behind_gates(fleet, playbook):
-    iot = fleet
+def test_continuous_job_is_extended_stage_by_stage_behind_gates(iot, playbook):
     iot.fleet.set_devices(default=device("SUCCEEDED", start=0.1, finish=0.3))
     stage = dict(target_selection="CONTINUOUS", rollout={"maximum_per_minute": 1000})
     run = playbook([
@@ -197,12 +175,11 @@ def test_continuous_job_is_extended_stage_by_stage_behind_gates(fleet, playbook)
     assert one_line(run, "drop canaries") == (
         "targets: AWS cannot remove a target from a job, and 'canaries' would be removed")
     statuses = {s["thingArn"].split("/")[-1]: s["jobExecutionSummary"]["status"] for s in
-                api(iot).list_job_executions_for_job(jobId=JOB)["executionSummaries"]}
+                iot.client().list_job_executions_for_job(jobId=JOB)["executionSummaries"]}
     assert statuses == dict.fromkeys(["canary-1", "canary-2", "wave-1a", "wave-1b", "wave-1c"], "SUCCEEDED")
 
 
-def test_tags_are_added_changed_and_purged_as_purge_tags_says(fleet, playbook):
-    iot = fleet
+def test_tags_are_added_changed_and_purged_as_purge_tags_says(iot, playbook):
     run = playbook([
         present("create", tags={"release": "2.4.1", "team": "edge"}),
         present("add, no purge", tags={"release": "2.4.2", "owner": "ops"}, purge_tags=False),
@@ -216,11 +193,10 @@ def test_tags_are_added_changed_and_purged_as_purge_tags_says(fleet, playbook):
                                                    "after": {"tags": {"release": "2.4.2", "owner": "ops"}}}
     assert writes(iot) == ["CreateJob", "TagResource", "UntagResource"]
     arn = run.result("create")["job"]["job_arn"]
-    assert {t["Key"]: t["Value"] for t in api(iot).list_tags_for_resource(resourceArn=arn)["tags"]} == {"owner": "ops"}
+    assert {t["Key"]: t["Value"] for t in iot.client().list_tags_for_resource(resourceArn=arn)["tags"]} == {"owner": "ops"}
 
 
-def test_target_names_resolve_to_one_thing_or_group_and_never_guess(fleet, playbook):
-    iot = fleet
+def test_target_names_resolve_to_one_thing_or_group_and_never_guess(iot, playbook):
     iot.fleet.ensure_things(["ambiguous"])
     iot.fleet.ensure_group("ambiguous", [])
     run = playbook([
@@ -234,8 +210,7 @@ def test_target_names_resolve_to_one_thing_or_group_and_never_guess(fleet, playb
     assert writes(iot) == ["CreateJob"]
 
 
-def test_cancel_with_reason_then_already_canceled_and_a_completed_job(fleet, playbook):
-    iot = fleet
+def test_cancel_with_reason_then_already_canceled_and_a_completed_job(iot, playbook):
     iot.fleet.create_job("done", things=["sensor-3"], default=device("SUCCEEDED", start=0, finish=0.01))
     iot.fleet.settle("done")
     run = playbook([
@@ -266,8 +241,7 @@ def test_cancel_with_reason_then_already_canceled_and_a_completed_job(fleet, pla
     assert writes(iot) == ["CreateJob", "CancelJob"]
 
 
-def test_delete_needs_force_for_a_running_job_and_waits_until_gone(fleet, playbook, request_clock):
-    iot = fleet
+def test_delete_needs_force_for_a_running_job_and_waits_until_gone(iot, playbook, request_clock):
     # Fleet time moves 0.25 s a request: the job is gone at the third request
     # after DeleteJob, however fast or slow the machine.
     request_clock(0.25)
@@ -294,8 +268,7 @@ def test_delete_needs_force_for_a_running_job_and_waits_until_gone(fleet, playbo
     assert after_delete == ["DescribeJob"] * 4, after_delete
 
 
-def test_the_deletion_wait_fails_naming_wait_timeout(fleet, playbook):
-    iot = fleet
+def test_the_deletion_wait_fails_naming_wait_timeout(iot, playbook):
     create_existing(iot)
     iot.fleet.deletion_delay = 600
     run = playbook([job_task("delete", state="absent", force=True, wait=True, wait_timeout=1)])
@@ -304,8 +277,7 @@ def test_the_deletion_wait_fails_naming_wait_timeout(fleet, playbook):
     assert run.seconds < 60
 
 
-def test_a_create_whose_answer_was_lost_is_accepted_as_its_own(fleet, playbook):
-    iot = fleet
+def test_a_create_whose_answer_was_lost_is_accepted_as_its_own(iot, playbook):
     iot.set_faults(lose_answer_once=["CreateJob"])
     run = playbook([present("create", description="Firmware 2.4.1")])
     assert run.rc == 0, run.output
@@ -321,8 +293,7 @@ def other_create(iot, document):
     return {"CreateJob": {"method": "PUT", "path": "/jobs/" + JOB, "body": body}}
 
 
-def test_two_plays_at_once_one_creates_the_other_reports_unchanged(fleet, playbook):
-    iot = fleet
+def test_two_plays_at_once_one_creates_the_other_reports_unchanged(iot, playbook):
     # The other play's CreateJob lands between this play's DescribeJob and its CreateJob.
     iot.set_faults(before_once=other_create(iot, DOCUMENT))
     run = playbook([present("create")], args=("--diff",))
@@ -333,15 +304,14 @@ def test_two_plays_at_once_one_creates_the_other_reports_unchanged(fleet, playbo
     assert [(c.fault, c.status) for c in iot.calls("CreateJob")] == [("other_client", None), (None, 409)]
 
 
-def test_two_plays_at_once_with_different_documents_fails_on_drift(fleet, playbook):
-    iot = fleet
+def test_two_plays_at_once_with_different_documents_fails_on_drift(iot, playbook):
     iot.set_faults(before_once=other_create(iot, {"operation": "install", "version": "9.9.9"}))
     run = playbook([present("create")])
     assert one_line(run, "create") == (
         "CreateJob: job {0!r} already exists: job {0!r} exists with a different document, which AWS cannot change: "
         "use a new job_id".format(JOB))
     assert writes(iot) == ["CreateJob", "CreateJob"]  # the other play's, and the refused one
-    assert json.loads(api(iot).get_job_document(jobId=JOB)["document"])["version"] == "9.9.9"
+    assert json.loads(iot.client().get_job_document(jobId=JOB)["document"])["version"] == "9.9.9"
 
 
 @pytest.mark.parametrize("options, message", [
@@ -360,8 +330,7 @@ def test_bad_input_fails_in_one_line_naming_the_option_and_sends_nothing(iot, pl
     assert iot.calls() == []
 
 
-def test_a_write_to_a_job_deleted_after_the_read_reports_resource_not_found(fleet, playbook):
-    iot = fleet
+def test_a_write_to_a_job_deleted_after_the_read_reports_resource_not_found(iot, playbook):
     create_existing(iot, description="old")
     iot.fleet.deletion_delay = 0
     iot.set_faults(before_once={"UpdateJob": {"method": "DELETE", "path": "/jobs/" + JOB, "query": "force=true"}})
@@ -374,8 +343,7 @@ def test_a_write_to_a_job_deleted_after_the_read_reports_resource_not_found(flee
     assert result["response_metadata"]["request_id"] in message
 
 
-def test_a_write_that_fails_after_another_succeeded_still_reports_the_change(fleet, playbook):
-    iot = fleet
+def test_a_write_that_fails_after_another_succeeded_still_reports_the_change(iot, playbook):
     create_existing(iot, description="old")
     iot.set_faults(deny="AccessDeniedException", apis=["TagResource"])
     run = playbook([present("update", description="new", tags={"release": "2.4.1"})])
@@ -383,4 +351,4 @@ def test_a_write_that_fails_after_another_succeeded_still_reports_the_change(fle
     result = run.result("update")
     assert message.startswith("TagResource failed for job {0!r}: AccessDeniedException".format(JOB)), message
     assert result["changed"] is True and result["error"]["code"] == "AccessDeniedException"
-    assert api(iot).describe_job(jobId=JOB)["job"]["description"] == "new"
+    assert iot.client().describe_job(jobId=JOB)["job"]["description"] == "new"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import advance_until
+from helpers import advance_until, one_line, writes
 from local_endpoint import device
 
 JOB = "fw-2-4-1"
-READS = ("Describe", "List", "Get")
 
 
 def task(name, ignore_errors=False, check_mode=None, **options):
@@ -18,17 +17,6 @@ def task(name, ignore_errors=False, check_mode=None, **options):
     if check_mode is not None:
         found["check_mode"] = check_mode
     return found
-
-
-def writes(iot, since=0):
-    return [call.api for call in iot.calls()[since:] if not call.api.startswith(READS)]
-
-
-def one_line(run, name):
-    assert run.status(name) == "failed", run.output
-    message = run.result(name)["msg"]
-    assert "\n" not in message and "Traceback" not in message, message
-    return message
 
 
 @pytest.fixture

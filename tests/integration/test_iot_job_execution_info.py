@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import socket
 
 import pytest
 import yaml
 
-from conftest import SECRET_KEY, SESSION_TOKEN, advance_until
+from helpers import SECRET_KEY, SESSION_TOKEN, advance_until, closed_port, one_line
 from local_endpoint import device
 
 MODULE = "iotops.aws.iot_job_execution_info"
@@ -46,24 +45,6 @@ def assert_ok(run, task):
     assert run.status(task) == "ok", result
     assert result["changed"] is False
     return result["job_executions"]
-
-
-def assert_one_line_failure(run, task):
-    result = run.result(task)
-    assert run.status(task) == "failed", result
-    message = result["msg"]
-    assert message and "\n" not in message, message
-    assert "Traceback" not in run.output + json.dumps(result)
-    # Ansible hides a crashed module's traceback by default and reports the
-    # exception as "Module failed: <exception>"; fail_json's msg comes as is.
-    assert "Module failed" not in message, message
-    return message
-
-
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def leaked(run, *secrets):
@@ -298,7 +279,7 @@ def test_bad_input_fails_before_any_request(iot, playbook, name, args, env, name
     run = playbook([info(name, **args)], env=env)
 
     assert run.rc != 0
-    message = assert_one_line_failure(run, name)
+    message = one_line(run, name)
     for option in named:
         assert option in message
     assert iot.calls() == []
@@ -312,7 +293,7 @@ def test_access_denied_is_one_line_and_not_retried(iot, playbook):
 
     run = playbook([info("denied", job_id=JOB, thing_name="sensor-1")])
 
-    message = assert_one_line_failure(run, "denied")
+    message = one_line(run, "denied")
     assert "AccessDeniedException" in message
     assert "request id" in message
     assert message.startswith("Failed to read job executions (job_id {0}, thing_name sensor-1)".format(JOB))
@@ -329,7 +310,7 @@ def test_invalid_signature_fails_every_mode_in_one_request_each(iot, playbook):
     ])
 
     for task in ("describe", "by job", "by thing"):
-        message = assert_one_line_failure(run, task)
+        message = one_line(run, task)
         assert "InvalidSignatureException" in message
         assert "request id" in message
     assert [call.api for call in iot.calls()] == ["DescribeJobExecution", "ListJobExecutionsForJob", "DescribeThing"]
@@ -340,7 +321,7 @@ def test_throttling_fails_after_the_configured_attempts(iot, playbook):
 
     run = playbook([info("throttled", job_id=JOB, aws_config={"retries": {"mode": "standard", "total_max_attempts": 3}})])
 
-    message = assert_one_line_failure(run, "throttled")
+    message = one_line(run, "throttled")
     assert "ThrottlingException" in message
     assert "after 2 retries" in message
     assert [call.attempt for call in iot.calls("ListJobExecutionsForJob")] == [1, 2, 3]
@@ -350,7 +331,7 @@ def test_throttling_fails_after_the_configured_attempts(iot, playbook):
 def test_missing_credentials_fail_without_a_request(iot, playbook):
     run = playbook([info("anonymous", job_id=JOB)], env={"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None})
 
-    message = assert_one_line_failure(run, "anonymous")
+    message = one_line(run, "anonymous")
     assert "NoCredentialsError" in message or "credentials" in message
     assert iot.calls() == []
 
@@ -360,7 +341,7 @@ def test_unreachable_endpoint_fails_fast(iot, playbook):
 
     run = playbook([info("unreachable", job_id=JOB, thing_name="sensor-1", endpoint_url=url)])
 
-    message = assert_one_line_failure(run, "unreachable")
+    message = one_line(run, "unreachable")
     assert "EndpointConnectionError" in message
     assert url in message
     # Default settings allow 15 attempts; three unanswered ones end the call.
@@ -393,7 +374,7 @@ def test_secrets_stay_out_of_verbose_output(iot, playbook, tmp_path):
         info("conflicting", job_id=JOB, profile="ops", ignore_errors=True, **credentials),
     ], env={"AWS_SECRET_ACCESS_KEY": None}, args=verbose)
 
-    assert "AccessDeniedException" in assert_one_line_failure(failing, "denied")
-    assert "session_token" in assert_one_line_failure(failing, "conflicting")
+    assert "AccessDeniedException" in one_line(failing, "denied")
+    assert "session_token" in one_line(failing, "conflicting")
     assert "<local> EXEC" in failing.output  # -vvvv was in effect
     assert leaked(failing, SECRET_KEY, SESSION_TOKEN) == []

@@ -6,9 +6,7 @@ import math
 
 import pytest
 
-from conftest import create_job_task
-
-WAIT = "iotops.aws.iot_job_execution_wait"
+from helpers import create_job_task, ok, wait_task
 
 
 # In the request clock's time (the request_clock fixture): a device is still
@@ -17,28 +15,15 @@ WAIT = "iotops.aws.iot_job_execution_wait"
 BUSY = 3.0
 
 
-def wait_task(name="wait", ignore_errors=False, **args):
-    args.setdefault("sleep", 0.3)
-    args.setdefault("timeout", 30)
-    task = {"name": name, WAIT: args}
-    if ignore_errors:
-        task["ignore_errors"] = True
-    return task
-
-
 def things(prefix, count):
     return ["{0}-{1}".format(prefix, index) for index in range(count)]
-
-
-def ok(outcome="SUCCEEDED", start=0.2, finish=1.0, **extra):
-    return dict(outcome=outcome, start=start, finish=finish, **extra)
 
 
 def test_waits_for_one_thing_named_plainly(playbook, iot, request_clock):
     request_clock()
     run = playbook([
         create_job_task(iot, job_id="fw-one", things=["dev-1"], default=ok(finish=BUSY)),
-        wait_task(job_id="fw-one", thing_name="dev-1"),
+        wait_task(job_id="fw-one", thing_name="dev-1", ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -55,7 +40,7 @@ def test_waits_for_many_things_and_records_a_timeline(playbook, iot, request_clo
     devices = {name: ok(finish=BUSY + 0.3 * index) for index, name in enumerate(names)}
     run = playbook([
         create_job_task(iot, job_id="fw-many", things=names, devices=devices),
-        wait_task(job_id="fw-many", thing_names=names),
+        wait_task(job_id="fw-many", thing_names=names, ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -71,7 +56,7 @@ def test_a_failure_fails_the_task_with_the_devices_reason(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-bad", things=names, default=ok(finish=0.8),
                         devices={"dev-1": ok("FAILED", finish=0.6, details={"reason": "checksum mismatch", "fwStage": "verify"})}),
-        wait_task(job_id="fw-bad", thing_names=names, ignore_errors=True),
+        wait_task(job_id="fw-bad", thing_names=names),
     ])
     result = run.result("wait")
     assert run.status("wait") == "failed"
@@ -86,7 +71,7 @@ def test_times_out_naming_what_is_still_pending(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-stuck", things=["dev-1", "dev-2"],
                         default=ok(finish=0.3), devices={"dev-2": {"outcome": None, "start": 0.2}}),
-        wait_task(job_id="fw-stuck", thing_names=["dev-1", "dev-2"], timeout=2, sleep=0.5, ignore_errors=True),
+        wait_task(job_id="fw-stuck", thing_names=["dev-1", "dev-2"], timeout=2, sleep=0.5),
     ])
     result = run.result("wait")
     assert result["verdict"] == "timed_out"
@@ -99,7 +84,7 @@ def test_check_mode_polls_once_and_does_not_fail_on_status(playbook, iot):
         create_job_task(iot, job_id="fw-check", things=["dev-1", "dev-2"],
                         devices={"dev-1": ok("FAILED", start=0, finish=0), "dev-2": {"outcome": None, "start": 0}}),
         {"name": "settle", "ansible.builtin.pause": {"seconds": 1}},
-        wait_task(job_id="fw-check", thing_names=["dev-1", "dev-2"], timeout=600),
+        wait_task(job_id="fw-check", thing_names=["dev-1", "dev-2"], timeout=600, ignore_errors=False),
     ], check=True)
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -113,7 +98,7 @@ def test_fail_on_empty_only_reports(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-report", things=["dev-1", "dev-2"], default=ok(finish=0.6),
                         devices={"dev-2": ok("REJECTED", finish=0.4)}),
-        wait_task(job_id="fw-report", thing_names=["dev-1", "dev-2"], fail_on=[]),
+        wait_task(job_id="fw-report", thing_names=["dev-1", "dev-2"], fail_on=[], ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -132,7 +117,7 @@ def test_failure_limits(playbook, iot, limit, passes):
     failing = {name: ok("FAILED", finish=0.4) for name in names[:2]}
     run = playbook([
         create_job_task(iot, job_id="fw-limit", things=names, default=ok(finish=0.8), devices=failing),
-        wait_task(job_id="fw-limit", thing_names=names, ignore_errors=True, **limit),
+        wait_task(job_id="fw-limit", thing_names=names, **limit),
     ])
     result = run.result("wait")
     assert result["verdict"] == ("succeeded" if passes else "failed"), result["msg"]
@@ -144,7 +129,7 @@ def test_fails_fast_without_waiting_for_the_rest(playbook, iot, request_clock):
     run = playbook([
         create_job_task(iot, job_id="fw-fast", things=names, default=ok(finish=60),
                         devices={"dev-3": ok("TIMED_OUT", finish=0.5)}),
-        wait_task(job_id="fw-fast", thing_names=names, timeout=120, ignore_errors=True),
+        wait_task(job_id="fw-fast", thing_names=names, timeout=120),
     ])
     result = run.result("wait")
     assert result["verdict"] == "failed"
@@ -153,7 +138,7 @@ def test_fails_fast_without_waiting_for_the_rest(playbook, iot, request_clock):
 
 
 def test_a_missing_job_fails_at_once(playbook, iot):
-    run = playbook([wait_task(job_id="no-such-job", thing_names=["dev-1"], timeout=300, ignore_errors=True)])
+    run = playbook([wait_task(job_id="no-such-job", thing_names=["dev-1"], timeout=300)])
     result = run.result("wait")
     assert run.status("wait") == "failed"
     assert result["msg"] == "Job no-such-job does not exist"
@@ -165,7 +150,7 @@ def test_an_execution_that_appears_late_is_waited_for(playbook, iot, request_clo
     run = playbook([
         create_job_task(iot, job_id="fw-late", things=["dev-1", "dev-2"], default=ok(finish=0.3),
                         devices={"dev-2": ok(finish=0.3, appear=BUSY)}),
-        wait_task(job_id="fw-late", thing_names=["dev-1", "dev-2"]),
+        wait_task(job_id="fw-late", thing_names=["dev-1", "dev-2"], ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -177,7 +162,7 @@ def test_a_thing_the_finished_job_never_targeted_fails(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-done", things=["dev-1"], default=ok(start=0, finish=0)),
         {"name": "settle", "ansible.builtin.pause": {"seconds": 1}},
-        wait_task(job_id="fw-done", thing_names=["dev-1", "dev-9"], timeout=300, ignore_errors=True),
+        wait_task(job_id="fw-done", thing_names=["dev-1", "dev-9"], timeout=300),
     ])
     result = run.result("wait")
     assert result["verdict"] == "failed" and result["elapsed"] < 10
@@ -191,7 +176,7 @@ def test_retried_failures_are_not_final_until_retries_run_out(playbook, iot, req
     run = playbook([
         create_job_task(iot, job_id="fw-retry", things=["dev-1"], devices={"dev-1": recovers},
                         retry={"FAILED": 2}, retry_delay=1.0),
-        wait_task(job_id="fw-retry", thing_names=["dev-1"], sleep=0.2),
+        wait_task(job_id="fw-retry", thing_names=["dev-1"], sleep=0.2, ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -207,7 +192,7 @@ def test_a_failure_with_no_retry_left_is_final(playbook, iot, request_clock):
     run = playbook([
         create_job_task(iot, job_id="fw-giveup", things=["dev-1", "dev-2"], default=ok(finish=30),
                         devices={"dev-1": gives_up}, retry={"ALL": 1}, retry_delay=0.3),
-        wait_task(job_id="fw-giveup", thing_names=["dev-1", "dev-2"], sleep=0.2, ignore_errors=True),
+        wait_task(job_id="fw-giveup", thing_names=["dev-1", "dev-2"], sleep=0.2),
     ])
     result = run.result("wait")
     assert result["verdict"] == "failed"
@@ -222,7 +207,7 @@ def test_fleet_mode_on_a_thing_group_job(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-group", groups={"canary": members},
                         default=ok(finish=1.5), devices=devices, rollout_per_minute=3000),
-        wait_task(job_id="fw-group", max_failure_percent=5, sleep=0.5),
+        wait_task(job_id="fw-group", max_failure_percent=5, sleep=0.5, ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -241,7 +226,7 @@ def test_fleet_mode_waits_for_retries(playbook, iot):
     run = playbook([
         create_job_task(iot, job_id="fw-fleet-retry", things=things("dev", 3), default=ok(finish=0.3),
                         devices={"dev-0": recovers}, retry={"TIMED_OUT": 1}, retry_delay=1.0),
-        wait_task(job_id="fw-fleet-retry", sleep=0.2),
+        wait_task(job_id="fw-fleet-retry", sleep=0.2, ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -253,7 +238,7 @@ def test_thing_mode_calls_per_round_stay_within_budget(playbook, iot, request_cl
     names = things("dev", 300)
     run = playbook([
         create_job_task(iot, job_id="fw-budget", things=names, default=ok(finish=BUSY)),
-        wait_task(job_id="fw-budget", thing_names=names, sleep=0.5),
+        wait_task(job_id="fw-budget", thing_names=names, sleep=0.5, ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -271,7 +256,7 @@ def test_throttling_is_never_read_as_a_device_failure(playbook, iot):
     iot.set_faults(throttle_rate=0.5, seed=7)
     run = playbook([
         create_job_task(iot, job_id="fw-throttle", things=names, default=ok(finish=1.0)),
-        wait_task(job_id="fw-throttle", thing_names=names, sleep=0.3, timeout=60),
+        wait_task(job_id="fw-throttle", thing_names=names, sleep=0.3, timeout=60, ignore_errors=False),
     ])
     result = run.result("wait")
     assert run.rc == 0, run.output
@@ -294,7 +279,7 @@ def test_throttling_is_never_read_as_a_device_failure(playbook, iot):
 ])
 def test_bad_input_fails_before_any_request(playbook, iot, args, option):
     args = dict({"job_id": "fw"}, **args)
-    run = playbook([wait_task(ignore_errors=True, **args)])
+    run = playbook([wait_task(**args)])
     result = run.result("wait")
     assert run.status("wait") == "failed"
     assert option in result["msg"] and "\n" not in result["msg"]

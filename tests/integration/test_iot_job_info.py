@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import SECRET_KEY
+from helpers import SECRET_KEY
 from local_endpoint import device
 
 COUNT_KEYS = ("number_of_queued_things", "number_of_in_progress_things", "number_of_succeeded_things",

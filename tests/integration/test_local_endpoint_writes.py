@@ -8,40 +8,21 @@ from __future__ import annotations
 
 import time
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, SECRET_KEY
+from helpers import FakeClock
 from local_endpoint import device
 
 DOCUMENT = '{"operation": "firmware-update", "version": "2.4.1"}'
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = time.monotonic()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def tick(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(iot):
     real = iot.fleet.clock
-    fake = iot.fleet.clock = FakeClock()
+    fake = iot.fleet.clock = FakeClock(time.monotonic())
     yield fake
     iot.fleet.clock = real
-
-
-def client(iot, attempts=1):
-    return boto3.client("iot", endpoint_url=iot.url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
-                        aws_secret_access_key=SECRET_KEY,
-                        config=Config(retries={"mode": "standard", "total_max_attempts": attempts}))
 
 
 def error(call, **kwargs):
@@ -62,7 +43,7 @@ def statuses(api, job_id):
 
 
 def test_create_job_keeps_every_field_and_refuses_a_second_create(iot):
-    api = client(iot)
+    api = iot.client(attempts=1)
     template = api.create_job_template(jobTemplateId="fw", description="t", document=DOCUMENT)
     fields = dict(
         description="firmware 2.4.1",
@@ -98,7 +79,7 @@ def test_create_job_keeps_every_field_and_refuses_a_second_create(iot):
 
 
 def test_update_job_changes_only_the_updatable_fields(iot):
-    api = client(iot)
+    api = iot.client(attempts=1)
     api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT, description="old")
     api.update_job(jobId="fw-1", description="new", timeoutConfig={"inProgressTimeoutInMinutes": 5},
                    jobExecutionsRolloutConfig={"maximumPerMinute": 20})
@@ -113,7 +94,7 @@ def test_update_job_changes_only_the_updatable_fields(iot):
 
 
 def test_associate_targets_reaches_new_group_members_of_a_continuous_job(iot):
-    api = client(iot)
+    api = iot.client(attempts=1)
     group = iot.fleet.ensure_group("line-2", ["sensor-2", "sensor-3"])
     created = api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT,
                              targetSelection="CONTINUOUS")
@@ -135,7 +116,7 @@ def test_associate_targets_reaches_new_group_members_of_a_continuous_job(iot):
 
 
 def test_job_tags_can_be_added_listed_and_removed(iot):
-    api = client(iot)
+    api = iot.client(attempts=1)
     arn = api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT)["jobArn"]
     api.tag_resource(resourceArn=arn, tags=[{"Key": "team", "Value": "edge"}, {"Key": "ring", "Value": "1"}])
     api.tag_resource(resourceArn=arn, tags=[{"Key": "ring", "Value": "2"}])
@@ -150,7 +131,7 @@ def test_job_tags_can_be_added_listed_and_removed(iot):
 
 
 def test_delete_job_needs_force_until_the_job_is_done_and_takes_a_while(iot, clock):
-    api = client(iot)
+    api = iot.client(attempts=1)
     iot.fleet.create_job("fw-1", things=["sensor-1", "sensor-2"])
     assert error(api.delete_job, jobId="fw-1") == ("InvalidStateTransitionException", 409)
     assert error(api.delete_job, jobId="missing", force=True) == ("ResourceNotFoundException", 404)
@@ -173,7 +154,7 @@ def test_delete_job_needs_force_until_the_job_is_done_and_takes_a_while(iot, clo
 
 
 def test_cancel_job_execution_follows_aws_rules(iot, clock):
-    api = client(iot)
+    api = iot.client(attempts=1)
     iot.fleet.create_job("fw-1", things=["queued", "working", "done"], devices={
         "queued": device(None, start=float("inf")),
         "working": device(None, start=0.1),
@@ -207,7 +188,7 @@ def test_cancel_job_execution_follows_aws_rules(iot, clock):
 
 
 def test_delete_job_execution_needs_its_number_and_force_while_pending(iot, clock):
-    api = client(iot)
+    api = iot.client(attempts=1)
     iot.fleet.create_job("fw-1", things=["working", "done"], retry={"FAILED": 1}, retry_delay=0.1, devices={
         "working": device(None, start=0.1),
         "done": device("FAILED", start=0.1, finish=0.2, retries=[{"outcome": "SUCCEEDED", "finish": 0.2}]),
@@ -232,7 +213,7 @@ def test_delete_job_execution_needs_its_number_and_force_while_pending(iot, cloc
 
 
 def test_maximum_per_minute_paces_a_job_created_through_the_api(iot, clock):
-    api = client(iot)
+    api = iot.client(attempts=1)
     api.create_job(jobId="fw-1", targets=things(iot, "a", "b", "c"), document=DOCUMENT,
                    jobExecutionsRolloutConfig={"maximumPerMinute": 60})
     assert set(statuses(api, "fw-1")) == {"a"}
@@ -261,7 +242,7 @@ def test_exponential_rate_increases_as_aws_describes(iot, clock, criteria, expec
 
 
 def test_abort_config_cancels_the_job_once_enough_executions_failed(iot, clock):
-    api = client(iot)
+    api = iot.client(attempts=1)
     iot.fleet.set_devices(default=device("SUCCEEDED", start=0.1, finish=0.5),
                           failing=device("FAILED", start=0.1, finish=0.5), failing_fraction=0.5)
     api.create_job(jobId="fw-1", targets=things(iot, *["d{0}".format(n) for n in range(10)]), document=DOCUMENT,
@@ -288,7 +269,7 @@ def test_failing_fraction_picks_a_deterministic_even_share(iot, clock):
     for _second in range(10):
         clock.tick(1)
         iot.fleet.advance()
-    counts = client(iot).describe_job(jobId="bench")["job"]["jobProcessDetails"]
+    counts = iot.client(attempts=1).describe_job(jobId="bench")["job"]["jobProcessDetails"]
     assert (counts["numberOfFailedThings"], counts["numberOfSucceededThings"]) == (30, 70)
     timeline = iot.fleet.timeline("bench")
     assert [entry["at"] for entry in timeline][:3] == pytest.approx([0.0, 0.06, 0.12])
@@ -310,7 +291,7 @@ def test_timeline_route_reports_notifications_and_the_clock(iot, clock):
 
 
 def test_write_apis_are_named_in_the_request_log_and_can_be_faulted(iot):
-    api = client(iot)
+    api = iot.client(attempts=1)
     iot.set_faults(deny="AccessDeniedException", apis=["UpdateJob"])
     arn = api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT)["jobArn"]
     assert error(api.update_job, jobId="fw-1", description="x") == ("AccessDeniedException", 403)
@@ -323,7 +304,7 @@ def test_write_apis_are_named_in_the_request_log_and_can_be_faulted(iot):
 
 
 def test_a_lost_answer_applies_the_write_and_the_retry_finds_it_done(iot):
-    api = client(iot, attempts=2)
+    api = iot.client(attempts=2)
     iot.set_faults(lose_answer_once=["CreateJob"])
     assert error(api.create_job, jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT) == (
         "ResourceAlreadyExistsException", 409)

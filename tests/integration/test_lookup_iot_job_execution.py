@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SECRET_KEY
+from helpers import SECRET_KEY
 from local_endpoint import device
 
 

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from conftest import create_job_task
+from helpers import create_job_task
 
 JOB = "fw-silent"
 READ_TIMEOUT = 10

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import create_job_task
-from local_endpoint import device
+from helpers import create_job_task, settled_job
 
 WAIT = "iotops.aws.iot_job_execution_wait"
 INFO = "iotops.aws.iot_job_execution_info"
@@ -40,11 +39,6 @@ TARGET = {"info describe": "(job_id {0}, thing_name dev-1): ".format(JOB), "info
           "wait things": "Failed to poll job {0}: ".format(JOB), "wait fleet": "Failed to poll job {0}: ".format(JOB)}
 
 
-def settled_job(iot):
-    iot.fleet.create_job(JOB, things=THINGS, default=device(start=0, finish=0))
-    iot.fleet.advance()
-
-
 def assert_one_line(message, *parts):
     assert "\n" not in message, message
     for part in parts:
@@ -53,7 +47,7 @@ def assert_one_line(message, *parts):
 
 @pytest.mark.parametrize("denial", ["AccessDeniedException", "InvalidSignatureException"])
 def test_a_refusal_fails_at_once_with_its_code(playbook, iot, denial):
-    settled_job(iot)
+    settled_job(iot, JOB, THINGS)
     iot.set_faults(deny=denial)
     run = playbook([task for task, _api in ONE_CALL_EACH], args=("-vvv",))
 
@@ -70,7 +64,7 @@ def test_a_refusal_fails_at_once_with_its_code(playbook, iot, denial):
 
 @pytest.mark.parametrize("kind", ["truncated", "binary"])
 def test_an_unreadable_answer_is_a_clear_error(playbook, iot, kind):
-    settled_job(iot)
+    settled_job(iot, JOB, THINGS)
     iot.set_faults(garbage_rate=1.0, garbage_kind=kind)
     run = playbook([task for task, _api in ONE_CALL_EACH[:4]], args=("-vvv",))
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import create_job_task
-from local_endpoint import device
+from helpers import create_job_task, settled_job
 
 WAIT = "iotops.aws.iot_job_execution_wait"
 INFO = "iotops.aws.iot_job_execution_info"
@@ -52,14 +51,6 @@ def scripted_devices():
     return devices
 
 
-def settled_job(iot, timeout=10.0):
-    """The job, every device already final, before the faults begin."""
-    iot.fleet.create_job(JOB, things=THINGS, default=device(start=0, finish=0),
-                         devices={name: device("FAILED", start=0, finish=0, details=FAILURE_DETAILS)
-                                  for name in FAILING})
-    iot.fleet.settle(JOB, timeout)
-
-
 def assert_fault_met(iot, fault, run, plugin):
     """The plugins met the fault, and got past it by retrying."""
     calls = iot.calls()
@@ -97,7 +88,7 @@ def test_wait_under_faults(playbook, iot, fault):
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_info_under_faults(playbook, iot, fault):
-    settled_job(iot)
+    settled_job(iot, JOB, THINGS, failed=dict.fromkeys(FAILING, FAILURE_DETAILS))  # before the faults begin
     iot.set_faults(**FAULTS[fault])
     run = playbook([
         {"name": "job", INFO: {"job_id": JOB}},
@@ -118,7 +109,7 @@ def test_info_under_faults(playbook, iot, fault):
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_lookup_under_faults(playbook, iot, fault):
-    settled_job(iot)
+    settled_job(iot, JOB, THINGS, failed=dict.fromkeys(FAILING, FAILURE_DETAILS))  # before the faults begin
     iot.set_faults(**FAULTS[fault])
     terms = FAILING + THINGS[-4:]
     run = playbook([{

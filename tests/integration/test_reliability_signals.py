@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import base_env, create_job_task, write_inventory, write_playbook
+from helpers import base_env, create_job_task, write_inventory, write_playbook
 
 JOB = "fw-cancel"
 # How long ansible-playbook may take to exit, and its processes to go.

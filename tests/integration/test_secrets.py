@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from conftest import ACCESS_KEY, SECRET_KEY
+from helpers import ACCESS_KEY, SECRET_KEY
 from local_endpoint import device
 
 JOB = "fw-secret"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT, base_env, run_playbook
+from helpers import ROOT, base_env, run_playbook
 from local_endpoint.fleet import Device
 
 EXAMPLE = ROOT / "examples" / "staged_rollout.yml"

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import create_job_task
+from helpers import create_job_task, wait_task
 from local_endpoint.fleet import Device
 
-WAIT = "iotops.aws.iot_job_execution_wait"
 QUICK_FAIL = dict(outcome="FAILED", start=0, finish=0, details={"reason": "flash write error"})
 WORKING = dict(outcome=None, start=0, finish=0)  # IN_PROGRESS for good
 FAILING = ["dev-0", "dev-1"]
@@ -22,15 +21,6 @@ WORKING_THINGS = ["dev-2", "dev-3"]
 QUEUED_THINGS = ["dev-4", "dev-5", "dev-6"]
 THINGS = FAILING + WORKING_THINGS + QUEUED_THINGS  # unscripted devices stay QUEUED
 DEVICES = dict([(t, QUICK_FAIL) for t in FAILING] + [(t, WORKING) for t in WORKING_THINGS])
-
-
-def wait_task(job_id, name="wait", module_path=False, **args):
-    args = dict(dict(job_id=job_id, sleep=0.3, timeout=60), **args)
-    task = {"name": name, WAIT: args, "ignore_errors": True}
-    if module_path:
-        # async: runs the module itself on the host, not the action plugin.
-        task.update({"async": 120, "poll": 1})
-    return task
 
 
 def statuses(iot, job_id, things):

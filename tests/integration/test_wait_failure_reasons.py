@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import create_job_task
+from helpers import create_job_task, wait_task
 
-WAIT = "iotops.aws.iot_job_execution_wait"
 FLASH = dict(outcome="FAILED", start=0, finish=0, details={"reason": "flash write error", "step": "write"})
 BATTERY = dict(outcome="REJECTED", start=0, finish=0, details={"reason": "battery below 20%"})
 SILENT = dict(outcome="FAILED", start=0, finish=0)
@@ -28,13 +27,6 @@ def fleet(job_id, flash=45, battery=15, silent=0, ok=5):
             things.append(name)
             devices[name] = script
     return dict(job_id=job_id, things=things, devices=devices)
-
-
-def wait_task(job_id, module_path=False, **args):
-    task = {"name": "wait", WAIT: dict(dict(job_id=job_id, sleep=0.3, timeout=60), **args), "ignore_errors": True}
-    if module_path:
-        task.update({"async": 120, "poll": 1})
-    return task
 
 
 @pytest.mark.parametrize("module_path", [False, True], ids=["action", "module"])

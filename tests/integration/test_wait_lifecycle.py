@@ -10,30 +10,14 @@ from __future__ import annotations
 
 import sys
 
-import boto3
 import pytest
 
-from conftest import ACCESS_KEY, SECRET_KEY, create_job_task, polls_so_far_task, schedule_task, until_polled_task
+from helpers import (ACCESS_KEY, SECRET_KEY, WAIT, create_job_task, ok, polls_so_far_task, schedule_task, until_polled_task,
+                     wait_task)
 from local_endpoint import device
 
-WAIT = "iotops.aws.iot_job_execution_wait"
 NAMES = ["dev-{0}".format(index) for index in range(4)]
 QUICK = dict(start=0, finish=0)
-
-
-def wait_task(name="wait", **args):
-    args.setdefault("sleep", 0.3)
-    args.setdefault("timeout", 60)
-    return {"name": name, WAIT: args, "ignore_errors": True}
-
-
-def ok(outcome="SUCCEEDED", start=0.2, finish=1.0, **extra):
-    return dict(outcome=outcome, start=start, finish=finish, **extra)
-
-
-def client(iot):
-    return boto3.client("iot", endpoint_url=iot.url, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
 
 
 # -- scheduled jobs -----------------------------------------------------------
@@ -186,7 +170,7 @@ def canceled_rollout(iot, job_id, force=False, **cancel):
     devices.update({name: device(None, start=0) for name in ("dev-4", "dev-5")})
     names = ["dev-{0}".format(index) for index in range(10)]
     iot.fleet.create_job(job_id, things=names, devices=devices)
-    client(iot).cancel_job(jobId=job_id, force=force, **cancel)
+    iot.client().cancel_job(jobId=job_id, force=force, **cancel)
     return names
 
 
@@ -204,9 +188,9 @@ def test_a_canceled_job_fails_the_fleet_gate_whatever_the_limit(playbook, iot):
 
 def test_force_cancel_cancels_executions_in_progress(playbook, iot):
     canceled_rollout(iot, "fw-forced", force=True)
-    execution = client(iot).describe_job_execution(jobId="fw-forced", thingName="dev-4")["execution"]
+    execution = iot.client().describe_job_execution(jobId="fw-forced", thingName="dev-4")["execution"]
     assert (execution["status"], execution["forceCanceled"]) == ("CANCELED", True)
-    queued = client(iot).describe_job_execution(jobId="fw-forced", thingName="dev-9")["execution"]
+    queued = iot.client().describe_job_execution(jobId="fw-forced", thingName="dev-9")["execution"]
     assert (queued["status"], queued["forceCanceled"]) == ("CANCELED", False)
     run = playbook([wait_task(job_id="fw-forced", fail_on=[])])
     result = run.result("wait")
@@ -219,8 +203,8 @@ def test_force_cancel_cancels_executions_in_progress(playbook, iot):
 def test_thing_mode_judges_the_named_things_and_says_the_job_was_canceled(playbook, iot):
     canceled_rollout(iot, "fw-canceled-things", reasonCode="BAD_BUILD")
     run = playbook([
-        wait_task("done things", job_id="fw-canceled-things", thing_names=["dev-0", "dev-1"]),
-        wait_task("queued thing", job_id="fw-canceled-things", thing_names=["dev-0", "dev-9"]),
+        wait_task(name="done things", job_id="fw-canceled-things", thing_names=["dev-0", "dev-1"]),
+        wait_task(name="queued thing", job_id="fw-canceled-things", thing_names=["dev-0", "dev-9"]),
     ])
     done = run.result("done things")
     assert done["verdict"] == "succeeded", done["msg"]
@@ -234,10 +218,10 @@ def test_thing_mode_judges_the_named_things_and_says_the_job_was_canceled(playbo
 def test_a_canceled_job_retries_nothing(playbook, iot):
     iot.fleet.create_job("fw-no-retry", things=["dev-0", "dev-1"], retry={"FAILED": 2}, retry_delay=3600,
                          devices={"dev-0": device("FAILED", **QUICK), "dev-1": device("SUCCEEDED", **QUICK)})
-    client(iot).cancel_job(jobId="fw-no-retry")
-    summary = client(iot).list_job_executions_for_job(jobId="fw-no-retry")["executionSummaries"]
+    iot.client().cancel_job(jobId="fw-no-retry")
+    summary = iot.client().list_job_executions_for_job(jobId="fw-no-retry")["executionSummaries"]
     assert {s["jobExecutionSummary"]["status"] for s in summary} == {"FAILED", "SUCCEEDED"}
-    job = client(iot).describe_job(jobId="fw-no-retry")["job"]
+    job = iot.client().describe_job(jobId="fw-no-retry")["job"]
     assert job["jobProcessDetails"].get("processingTargets") in (None, [])
     run = playbook([wait_task(job_id="fw-no-retry", thing_names=["dev-0", "dev-1"], timeout=120)])
     result = run.result("wait")
@@ -248,8 +232,8 @@ def test_a_canceled_job_retries_nothing(playbook, iot):
 
 def test_a_scheduled_job_canceled_before_it_started(playbook, iot):
     iot.fleet.create_job("fw-never", things=NAMES, scheduled_start=3600)
-    client(iot).cancel_job(jobId="fw-never", reasonCode="POSTPONED")
-    run = playbook([wait_task(job_id="fw-never"), wait_task("things", job_id="fw-never", thing_names=NAMES[:1])])
+    iot.client().cancel_job(jobId="fw-never", reasonCode="POSTPONED")
+    run = playbook([wait_task(job_id="fw-never"), wait_task(name="things", job_id="fw-never", thing_names=NAMES[:1])])
     assert run.result("wait")["msg"] == ("Job fw-never: the job was canceled (reason code POSTPONED) before any "
                                          "execution was created")
     assert run.result("things")["msg"].startswith("Job fw-never is CANCELED, but dev-0 never got an execution")
@@ -275,7 +259,7 @@ def test_a_missing_job_is_told_apart_from_a_deleted_one(playbook, iot, delete_fi
     iot.fleet.deletion_delay = 0
     iot.fleet.create_job("fw-gone", things=["dev-0"], devices={"dev-0": device(None, start=0)})
     if delete_first:
-        client(iot).delete_job(jobId="fw-gone", force=True)
+        iot.client().delete_job(jobId="fw-gone", force=True)
     run = playbook([
         {"name": "wait", WAIT: {"job_id": "fw-gone", "sleep": 0.3, "timeout": 60}, "async": 90, "poll": 0,
          "register": "waiting"},

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import base_env, create_job_task, write_inventory, write_playbook
+from helpers import base_env, create_job_task, write_inventory, write_playbook
 
 WAIT = "iotops.aws.iot_job_execution_wait"
 NAMES = ["dev-{0}".format(index) for index in range(4)]

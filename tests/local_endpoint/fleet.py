@@ -392,6 +392,72 @@ class Fleet:
                 raise AssertionError("job {0} did not settle within {1} s".format(job_id, timeout))
             time.sleep(min(due, 0.05) or 0.005)
 
+    # -- what the patched writes (writes.py) change -------------------------
+    def job_updated(self, job_id: str) -> None:
+        """UpdateJob changed the job: follow its retry and abort settings now."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            if sim is None:
+                return
+            sim.retry_limits = _retry_limits_from_config(self.backend.jobs[job_id].job_execution_retry_config)
+            self.check_abort(sim)
+            self._publish(sim)
+
+    def targets_added(self, job_id: str, targets) -> None:
+        """AssociateTargetsWithJob added these targets: roll the job out to
+        their things, counting from now."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            if sim is None:
+                return
+            self._at = self.clock()
+            self.roll_out(sim, [name for target in targets for name in self.target_things(target)])
+            self.advance()
+
+    def delete_job(self, job_id: str) -> None:
+        """DeleteJob accepted: the rollout stops, and the job with its
+        executions leaves the backend after ``deletion_delay`` seconds (at
+        once for a job the fleet does not run)."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            if sim is None:
+                writes.remove_job(self.backend, job_id)
+                return
+            sim.unrolled -= len(sim.waiting)
+            sim.waiting.clear()
+            self._schedule(self.clock() + self.deletion_delay, self._remove, sim)
+
+    def _remove(self, sim: SimJob) -> None:
+        writes.remove_job(self.backend, sim.job_id)
+        self._jobs.pop(sim.job_id, None)
+
+    def set_execution_status(self, job_id: str, execution, status: str, details: dict | None = None) -> bool:
+        """Give an execution of the job a new status, counted in the job's
+        process details; False, and nothing done, for a job the fleet does
+        not run."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            if sim is None:
+                return False
+            self._set_status(sim, execution, status, details)
+            self._publish(sim)
+            return True
+
+    def execution_removed(self, job_id: str, execution) -> None:
+        """The job's current execution on a thing left the backend: stop counting it."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            if sim is not None:
+                sim.counts[execution.status] -= 1
+
+    def publish(self, job_id: str) -> None:
+        """Make the job's status and counts tell the truth after a write
+        changed its executions; nothing for a job the fleet does not run."""
+        with self.lock:
+            sim = self._jobs.get(job_id)
+            if sim is not None:
+                self._publish(sim)
+
     # -- time ---------------------------------------------------------------
     def advance(self) -> None:
         """Apply every event that is due."""

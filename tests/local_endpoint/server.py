@@ -12,12 +12,19 @@ import json
 import logging
 import threading
 
+import boto3
+from botocore.config import Config
 from moto.server import DomainDispatcherApplication, create_backend_app
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from local_endpoint.faults import ConnectionReset, Faults, FaultyEndpoint, reset_connection
 from local_endpoint.fleet import Device, Fleet, ScaledClock
+
+# Credentials only the local endpoint ever sees (it accepts any).  Tests
+# assert that neither shows up in Ansible's output.
+ACCESS_KEY = "AKIDLOCALENDPOINT01"
+SECRET_KEY = "local-secret-9f8e7d6c5b4a"
 
 
 class _FleetApp:
@@ -66,6 +73,7 @@ class LocalEndpoint:
     """Serve the simulated fleet on 127.0.0.1 in a background thread."""
 
     def __init__(self, port: int = 0, region: str = "us-east-1", host: str = "127.0.0.1", time_scale: float = 1.0):
+        self.region = region
         self.fleet = Fleet(region=region, clock=ScaledClock(time_scale))
         self.faulty = FaultyEndpoint(_FleetApp(self.fleet))
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -92,6 +100,13 @@ class LocalEndpoint:
 
     def calls(self, api: str | None = None):
         return self.faulty.calls(api)
+
+    def client(self, service: str = "iot", attempts: int | None = None):
+        """A plain boto3 client of this endpoint; with ``attempts``, one that
+        tries each request at most that often (1: every answer as it came)."""
+        config = Config(retries={"mode": "standard", "total_max_attempts": attempts}) if attempts else None
+        return boto3.client(service, endpoint_url=self.url, region_name=self.region, aws_access_key_id=ACCESS_KEY,
+                            aws_secret_access_key=SECRET_KEY, config=config)
 
     def __enter__(self):
         return self.start()

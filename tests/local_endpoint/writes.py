@@ -190,12 +190,8 @@ def update_job(self: IoTResponse):
             setattr(job, attribute, value)
     job.last_updated_at = utcnow()
     fleet = _fleet(self)
-    sim = fleet._jobs.get(job_id) if fleet is not None else None
-    if sim is not None:
-        from local_endpoint.fleet import _retry_limits_from_config  # fleet imports this module
-        sim.retry_limits = _retry_limits_from_config(job.job_execution_retry_config)
-        fleet.check_abort(sim)
-        fleet._publish(sim)
+    if fleet is not None:
+        fleet.job_updated(job_id)
     return EmptyResult()
 
 
@@ -213,11 +209,8 @@ def associate_targets_with_job(self: IoTResponse):
     job.targets = list(job.targets) + new
     job.last_updated_at = utcnow()
     fleet = _fleet(self)
-    sim = fleet._jobs.get(job_id) if fleet is not None else None
-    if sim is not None:
-        fleet._at = fleet.clock()
-        fleet.roll_out(sim, [name for target in new for name in fleet.target_things(target)])
-        fleet.advance()
+    if fleet is not None:
+        fleet.targets_added(job_id, new)
     return ActionResult({"jobArn": job.job_arn, "jobId": job_id, "description": job.description})
 
 
@@ -235,24 +228,15 @@ def delete_job(self: IoTResponse):
     job.status = "DELETION_IN_PROGRESS"
     job.last_updated_at = utcnow()
     fleet = _fleet(self)
-    sim = fleet._jobs.get(job_id) if fleet is not None else None
-    if sim is None:
-        _remove_job(backend, job_id)
+    if fleet is None:
+        remove_job(backend, job_id)
     else:
-        sim.unrolled -= len(sim.waiting)
-        sim.waiting.clear()
-        fleet._schedule(fleet.clock() + fleet.deletion_delay, _removal(fleet), sim)
+        fleet.delete_job(job_id)
     return EmptyResult()
 
 
-def _removal(fleet):
-    def remove(sim):
-        _remove_job(fleet.backend, sim.job_id)
-        fleet._jobs.pop(sim.job_id, None)
-    return remove
-
-
-def _remove_job(backend, job_id: str) -> None:
+def remove_job(backend, job_id: str) -> None:
+    """Take the job, its executions, their history and its tags out of the backend."""
     job = backend.jobs.pop(job_id)
     for key in [key for key in backend.job_executions if key[0] == job_id]:
         del backend.job_executions[key]
@@ -282,11 +266,7 @@ def cancel_job_execution(self: IoTResponse):
     execution.force_canceled = execution.status == "IN_PROGRESS"
     merged = dict(execution.status_details_map or {}, **(details or {}))
     fleet = _fleet(self)
-    sim = fleet._jobs.get(job_id) if fleet is not None else None
-    if sim is not None:
-        fleet._set_status(sim, execution, "CANCELED", merged)
-        fleet._publish(sim)
-    else:
+    if fleet is None or not fleet.set_execution_status(job_id, execution, "CANCELED", merged):
         execution.status, execution.status_details_map = "CANCELED", merged
     return EmptyResult()
 
@@ -306,25 +286,29 @@ def delete_job_execution(self: IoTResponse):
         raise InvalidStateTransitionException(
             "The execution is {0}: deleting it needs force.".format(execution.status))
     fleet = _fleet(self)
-    sim = fleet._jobs.get(job_id) if fleet is not None else None
     if execution is current:
         del backend.job_executions[key]
-        if sim is not None:
-            sim.counts[execution.status] -= 1
+        if fleet is not None:
+            fleet.execution_removed(job_id, execution)
         # Events still scheduled for it must find it neither QUEUED nor IN_PROGRESS.
         execution.status = "DELETED"
     else:
         del history[number]
-    if sim is not None:
-        fleet._publish(sim)
+    if fleet is not None:
+        fleet.publish(job_id)
     return EmptyResult()
 
 
-def tag_resource(self: IoTResponse):
-    backend = self.iot_backend
-    arn = self._get_param("resourceArn")
+def _resource_tags(response: IoTResponse) -> dict[str, str]:
+    """The tags of the resource the request names, which must exist."""
+    backend = response.iot_backend
+    arn = response._get_param("resourceArn")
     _require_resource(backend, arn)
-    tags = tags_of(backend).setdefault(arn, {})
+    return tags_of(backend).setdefault(arn, {})
+
+
+def tag_resource(self: IoTResponse):
+    tags = _resource_tags(self)
     merged = dict(tags, **{tag["Key"]: tag.get("Value", "") for tag in self._get_param("tags") or []})
     if len(merged) > 50:
         raise LimitExceededException("A resource can have at most 50 tags.")
@@ -333,20 +317,14 @@ def tag_resource(self: IoTResponse):
 
 
 def untag_resource(self: IoTResponse):
-    backend = self.iot_backend
-    arn = self._get_param("resourceArn")
-    _require_resource(backend, arn)
-    tags = tags_of(backend).get(arn, {})
+    tags = _resource_tags(self)
     for key in self._get_param("tagKeys") or []:
         tags.pop(key, None)
     return EmptyResult()
 
 
 def list_tags_for_resource(self: IoTResponse):
-    backend = self.iot_backend
-    arn = self._get_param("resourceArn")
-    _require_resource(backend, arn)
-    tags = tags_of(backend).get(arn, {})
+    tags = _resource_tags(self)
     return ActionResult({"tags": [{"Key": key, "Value": value} for key, value in tags.items()]})
 
 

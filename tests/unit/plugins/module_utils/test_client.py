@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import socket
-
 import boto3
 import pytest
 from botocore.exceptions import (
@@ -31,6 +29,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     redact,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.retries import MAX_UNANSWERED_ATTEMPTS, RetryBounds
+from helpers import client_error, closed_port
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLETOKEN"
@@ -38,20 +37,6 @@ CREDENTIALS = dict(access_key="AKIDEXAMPLE", secret_key=SECRET)
 
 
 pytestmark = pytest.mark.usefixtures("aws_environment")
-
-
-def client_error(code, status, message="something went wrong", request_id="4f1c-req-id", retries=0):
-    response = {
-        "Error": {"Code": code, "Message": message},
-        "ResponseMetadata": {"RequestId": request_id, "HTTPStatusCode": status, "RetryAttempts": retries},
-    }
-    return ClientError(response, "DescribeJobExecution")
-
-
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # -- connection settings ----------------------------------------------------
@@ -393,14 +378,14 @@ def test_error_code(error, code):
 
 def test_describe_error_of_an_aws_error_is_one_line_with_code_and_request_id():
     error = client_error("AccessDeniedException", 403, message="User is not authorized\nto perform:\r\n  iot:DescribeJob",
-                         request_id="6d1e-43b2")
+                         RequestId="6d1e-43b2")
     text = describe_error(error, "Failed to read job executions (job_id fw)")
     assert text == ("Failed to read job executions (job_id fw): AccessDeniedException: User is not authorized "
                     "to perform: iot:DescribeJob (request id 6d1e-43b2)")
 
 
 def test_describe_error_counts_retries():
-    text = describe_error(client_error("ThrottlingException", 400, message="Rate exceeded", retries=2), "Failed")
+    text = describe_error(client_error("ThrottlingException", 400, message="Rate exceeded", RequestId="4f1c-req-id", RetryAttempts=2), "Failed")
     assert text.startswith("Failed: ThrottlingException: Rate exceeded (after 2 retries) (request id ")
 
 
@@ -413,7 +398,8 @@ def test_describe_error_falls_back_to_the_request_id_header():
 @pytest.mark.parametrize(
     "error, expected",
     [
-        (client_error("InvalidSignatureException", 403, message="Signature for " + SECRET + " with " + TOKEN),
+        (client_error("InvalidSignatureException", 403, message="Signature for " + SECRET + " with " + TOKEN,
+                      RequestId="4f1c-req-id"),
          "Failed: InvalidSignatureException: Signature for ******** with ******** (request id 4f1c-req-id)"),
         (ValueError("bad\nvalue {0}".format(SECRET)), "Failed: ValueError: bad value ********"),
         (ConnectionSettingsError("region is not set"), "Failed: region is not set"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     ConnectionSettingsError,
@@ -11,14 +11,9 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     error_fields,
     failure,
 )
+from helpers import client_error
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-
-
-def client_error(code, status, message="denied", meta=None):
-    response = {"Error": {"Code": code, "Message": message},
-                "ResponseMetadata": dict({"HTTPStatusCode": status}, **(meta or {}))}
-    return ClientError(response, "DescribeJob")
 
 
 @pytest.mark.parametrize("meta, expected", [
@@ -31,7 +26,7 @@ def client_error(code, status, message="denied", meta=None):
      {"request_id": "req-3", "http_status_code": 403}),
 ])
 def test_an_aws_answer_gives_code_message_and_metadata(meta, expected):
-    fields = error_fields(client_error("AccessDeniedException", 403, meta=meta))
+    fields = error_fields(client_error("AccessDeniedException", 403, **meta))
     assert fields == {"error": {"code": "AccessDeniedException", "message": "denied"}, "response_metadata": expected}
 
 
@@ -46,7 +41,7 @@ def test_no_answer_gives_the_class_as_code_and_no_metadata(exc, code):
 
 def test_secrets_are_redacted_from_every_field():
     exc = client_error("InvalidSignatureException", 403, message="signature of {0} is wrong".format(SECRET),
-                       meta={"RequestId": "req-1"})
+                       RequestId="req-1")
     result = failure(exc, "Failed to describe job fw", [SECRET])
     assert SECRET not in repr(result)
     assert result["failed"] is True and result["changed"] is False

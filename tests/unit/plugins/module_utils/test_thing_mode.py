@@ -17,7 +17,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.validation import Inval
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import build_wait_request
 from ansible_collections.iotops.aws.plugins.module_utils.waiter import Waiter, WaitRequest
-from fake_clock import FakeClock  # tests/unit is on the path: pytest adds its conftest's folder
+from helpers import FakeClock
 
 ARN = "arn:aws:iot:us-east-1:123456789012:thing/{0}"
 COUNT_KEY = {"QUEUED": "numberOfQueuedThings", "IN_PROGRESS": "numberOfInProgressThings",

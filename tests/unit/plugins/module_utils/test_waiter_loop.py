@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import UnexpectedResponse
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
 from ansible_collections.iotops.aws.plugins.module_utils.waiter import READS_AFTER_VERDICT, WaitAborted, Waiter, WaitRequest
-from fake_clock import FakeClock  # tests/unit is on the path: pytest adds its conftest's folder
-
-
-def client_error(code, status):
-    return ClientError({"Error": {"Code": code, "Message": code},
-                        "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": "req-1"}}, "DescribeJob")
+from helpers import FakeClock, client_error
 
 
 class FakeClient:
