@@ -13,9 +13,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
-_THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
-_THING_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:thing/(?P<name>[^/]+)")
+JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+# A thing's name; AWS's detailsMap keys follow the same pattern.
+THING_NAME_PATTERN = r"[a-zA-Z0-9:_-]{1,128}"
+THING_NAME = re.compile(THING_NAME_PATTERN)
+# What precedes the resource type in an IoT ARN: partition, region, account.
+IOT_ARN_PREFIX = r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:"
+THING_ARN = re.compile(IOT_ARN_PREFIX + r"thing/(?P<name>[^/]+)")
+# AWS's pattern for an ARN of any kind (a job template, a package version).
+ARN = re.compile(r"arn:[!-~]{1,1596}")
 
 
 class InvalidOption(ValueError):
@@ -26,27 +32,28 @@ class InvalidOption(ValueError):
         self.option = option
 
 
-def _shown(value):
+def shown(value, limit=40):
+    """``value`` as a message quotes it, cut to ``limit`` characters."""
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def check_job_id(value, option="job_id"):
-    if not isinstance(value, str) or not _JOB_ID.fullmatch(value):
-        raise InvalidOption(option, "{0} is not a job ID: use 1 to 64 characters of a-z, A-Z, 0-9, _ and -".format(_shown(value)))
+    if not isinstance(value, str) or not JOB_ID.fullmatch(value):
+        raise InvalidOption(option, "{0} is not a job ID: use 1 to 64 characters of a-z, A-Z, 0-9, _ and -".format(shown(value)))
     return value
 
 
 def check_thing_name(value, option="thing_name"):
     """Return the thing's name; a thing ARN is reduced to the name it carries."""
     if isinstance(value, str):
-        arn = _THING_ARN.fullmatch(value)
+        arn = THING_ARN.fullmatch(value)
         name = arn.group("name") if arn else value
-        if _THING_NAME.fullmatch(name):
+        if THING_NAME.fullmatch(name):
             return name
     raise InvalidOption(
         option,
-        "{0} is not a thing name or thing ARN: a name is 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(_shown(value)),
+        "{0} is not a thing name or thing ARN: a name is 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(shown(value)),
     )
 
 
@@ -79,18 +86,18 @@ def check_text(option, value, high, low=1):
 def check_cancel_reason(reason_code, comment, reason_option="reason_code", comment_option="comment"):
     """CancelJob's reasonCode and comment, as AWS will take them; None passes."""
     if reason_code is not None and not _REASON_CODE.fullmatch(reason_code):
-        raise InvalidOption(reason_option, "{0} must be 1 to 128 characters of A-Z, 0-9 and _".format(_shown(reason_code)))
+        raise InvalidOption(reason_option, "{0} must be 1 to 128 characters of A-Z, 0-9 and _".format(shown(reason_code)))
     check_text(comment_option, comment, CANCEL_COMMENT_LIMIT)
 
 
 def check_execution_number(value, option="execution_number"):
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidOption(option, "{0} is not an execution number: use an integer of 0 or more".format(_shown(value)))
+        raise InvalidOption(option, "{0} is not an execution number: use an integer of 0 or more".format(shown(value)))
     return value
 
 
 def thing_name_from_arn(arn):
-    match = _THING_ARN.fullmatch(arn or "")
+    match = THING_ARN.fullmatch(arn or "")
     return match.group("name") if match else None
 
 

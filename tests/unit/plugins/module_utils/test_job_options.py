@@ -1,4 +1,4 @@
-"""iot_job's and iot_job_execution's option checks and request building."""
+"""iot_job's and iot_job_execution's option checks, and the job settings' requests."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ import json
 import pytest
 from job_params import JOB_VALIDATOR, execution_params, job_params, validated
 
-from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
-    check_execution_options,
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_execution_options import check_execution_options
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import (
     check_job_options,
-    check_schedule_ahead,
     create_job_request,
+    creation_needs,
     document_text,
     parse_document,
     update_job_request,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.job_options import check_schedule_ahead
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
 RATE = dict(base_rate_per_minute=10, increment_factor=2, rate_increase_criteria=dict(number_of_notified_things=5))
@@ -172,11 +173,15 @@ def test_argument_spec_rejects(given, fragment):
         job_params(**given)
 
 
-def test_state_present_requires_targets_and_a_document():
-    with pytest.raises(ValueError, match="state is present but all of the following are missing: targets"):
-        validated(JOB_VALIDATOR, dict(job_id="fw", document={}))
-    with pytest.raises(ValueError, match="state is present but any of the following are missing: document, document_source, job_template_arn"):
-        validated(JOB_VALIDATOR, dict(job_id="fw", targets=["t"]))
+def test_state_present_leaves_targets_and_the_document_to_creation():
+    # A job that exists keeps what the task leaves out; only creating one needs them.
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", description="d"))) == (
+        "targets: job 'fw' does not exist, and creating it needs targets and one of document, document_source, job_template_arn")
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", document={}))) == (
+        "targets: job 'fw' does not exist, and creating it needs targets")
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", targets=["t"]))) == (
+        "document: job 'fw' does not exist, and creating it needs one of document, document_source, job_template_arn")
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", targets=["t"], document_source="https://s3/x"))) is None
     validated(JOB_VALIDATOR, dict(job_id="fw", state="absent"))  # neither is needed to delete
 
 
