@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+
 JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 # A thing's name; AWS's detailsMap keys follow the same pattern.
 THING_NAME_PATTERN = r"[a-zA-Z0-9:_-]{1,128}"
@@ -116,3 +118,73 @@ def apply_option_checks(params, options):
         if option in options and params.get(option) is not None:
             params[option] = check(params[option], option)
     return params
+
+
+# Each argument-spec type as a message names it, singular and plural.
+_TYPE_WORDS = dict(
+    dict=("a dictionary", "dictionaries"),
+    list=("a list", "lists"),
+    int=("an integer", "integers"),
+    float=("a number", "numbers"),
+    bool=("a boolean", "booleans"),
+    str=("a string", "strings"),
+)
+
+
+def _type_of(value):
+    for wanted, kind in (("bool", bool), ("int", int), ("float", float), ("str", str), ("dict", dict), ("list", list)):
+        if isinstance(value, kind):
+            return _TYPE_WORDS[wanted][0]
+    return "a value of another type"
+
+
+def _converted(value, wanted):
+    """``value`` as Ansible's validator converts it to ``wanted``; raises TypeError or ValueError."""
+    return DEFAULT_TYPE_VALIDATORS[wanted](value)
+
+
+def _wrong_type(option, value, expected):
+    return "{0}: must be {1}, got {2} ({3})".format(option, expected, _type_of(value), shown(value))
+
+
+def option_type_error(spec, params, prefix=""):
+    """The first value in ``params`` that Ansible's validator cannot convert
+    to its option's declared type, as one line naming the option and the
+    type it takes; None when every value converts.
+
+    Ansible's own message for these quotes Python's error text ("argument of
+    type 'int' is not iterable"); this one runs on the raw values first.
+    Suboptions are named by their path: ``rollout.exponential_rate``,
+    ``abort[0]``.
+    """
+    for name, option in spec.items():
+        given = [params[key] for key in [name] + list(option.get("aliases") or []) if params.get(key) is not None]
+        wanted = option.get("type", "str")
+        if not given or wanted not in _TYPE_WORDS:
+            continue
+        value, path = given[0], prefix + name
+        elements = option.get("elements")
+        expected = _TYPE_WORDS[wanted][0]
+        if wanted == "list" and elements in _TYPE_WORDS:
+            expected = "a list of {0}".format(_TYPE_WORDS[elements][1])
+        try:
+            converted = _converted(value, wanted)
+        except (TypeError, ValueError):
+            return _wrong_type(path, value, expected)
+        if wanted == "list" and elements == "dict" and not isinstance(value, list):
+            return _wrong_type(path, value, expected)  # a scalar would become a list of one string
+        items = [(path, converted)] if wanted == "dict" else []
+        if wanted == "list" and elements in _TYPE_WORDS:
+            for index, item in enumerate(converted):
+                item_path = "{0}[{1}]".format(path, index)
+                try:
+                    items.append((item_path, _converted(item, elements)))
+                except (TypeError, ValueError):
+                    return _wrong_type(item_path, item, _TYPE_WORDS[elements][0])
+        if option.get("options"):
+            for item_path, item in items:
+                if isinstance(item, dict):
+                    problem = option_type_error(option["options"], item, item_path + ".")
+                    if problem:
+                        return problem
+    return None
