@@ -59,7 +59,7 @@ options:
         to the next group. AWS adds targets only while the job is V(IN_PROGRESS), and cannot remove one, so leaving
         out a target the job has fails.
       - For a V(SNAPSHOT) job, the targets cannot change.
-      - Required with O(state=present).
+      - Required to create the job. A task for a job that exists may leave it out; the job keeps its targets.
     type: list
     elements: str
   target_selection:
@@ -77,7 +77,8 @@ options:
       - The job document (C(document)), as a dict or as a JSON string; at most 32,768 characters as JSON.
       - Compared with the job's document (C(GetJobDocument)) as parsed JSON, so formatting and key order do not
         matter. Cannot change once the job exists.
-      - With O(state=present), exactly one of O(document), O(document_source) and O(job_template_arn) is required.
+      - Creating the job needs exactly one of O(document), O(document_source) and O(job_template_arn). A task for a
+        job that exists may leave all three out; the job keeps its document.
     type: raw
   document_source:
     description:
