@@ -157,13 +157,6 @@ ROLLOUT = Setting(
 )
 
 
-def _criteria(option, failure_types, extra):
-    """The spec of a list of criteria, one per failure type."""
-    options = dict(failure_type=dict(type="str", required=True, choices=list(failure_types)))
-    options.update(extra)
-    return {option: dict(type="list", elements="dict", options=options)}
-
-
 def _check_criteria_list(option, criteria):
     if not criteria:
         raise InvalidOption(option, "give at least one criterion, or omit the option")
@@ -193,41 +186,29 @@ def _check_retry(criteria):
         raise InvalidOption("retry", "at most {0} retries in total, got {1}".format(MAX_RETRIES_IN_TOTAL, total))
 
 
-def _criteria_request(criteria):
-    return {"criteriaList": [snake_dict_to_camel_dict(criterion) for criterion in criteria]}
+def _criteria_setting(name, member, shaped_member, failure_types, suboptions, check):
+    """A setting that is a list of criteria, one per failure type: CreateJob's
+    ``criteriaList`` in ``member``, read back from the shaped job's ``shaped_member``."""
+    options = dict(failure_type=dict(type="str", required=True, choices=list(failure_types)))
+    options.update(suboptions)
+    return Setting(
+        name=name,
+        spec={name: dict(type="list", elements="dict", options=options)},
+        member=member,
+        check=check,
+        to_request=lambda criteria: {"criteriaList": [snake_dict_to_camel_dict(criterion) for criterion in criteria]},
+        from_job=lambda job: (job.get(shaped_member) or {}).get("criteria_list") or None,
+        comparable=lambda criteria: sorted(pruned(criteria), key=lambda criterion: str(criterion.get("failure_type"))),
+    )
 
 
-def _criteria_in_job(config):
-    return lambda job: (job.get(config) or {}).get("criteria_list") or None
-
-
-def _in_failure_type_order(criteria):
-    return sorted(pruned(criteria), key=lambda criterion: str(criterion.get("failure_type")))
-
-
-ABORT = Setting(
-    name="abort",
-    spec=_criteria("abort", ("FAILED", "REJECTED", "TIMED_OUT", "ALL"), dict(
-        action=dict(type="str", default="CANCEL", choices=["CANCEL"]),
-        threshold_percentage=dict(type="float", required=True),
-        min_number_of_executed_things=dict(type="int", required=True),
-    )),
-    member="abortConfig",
-    check=_check_abort,
-    to_request=_criteria_request,
-    from_job=_criteria_in_job("abort_config"),
-    comparable=_in_failure_type_order,
-)
-
-RETRY = Setting(
-    name="retry",
-    spec=_criteria("retry", ("FAILED", "TIMED_OUT", "ALL"), dict(number_of_retries=dict(type="int", required=True))),
-    member="jobExecutionsRetryConfig",
-    check=_check_retry,
-    to_request=_criteria_request,
-    from_job=_criteria_in_job("job_executions_retry_config"),
-    comparable=_in_failure_type_order,
-)
+ABORT = _criteria_setting("abort", "abortConfig", "abort_config", ("FAILED", "REJECTED", "TIMED_OUT", "ALL"), dict(
+    action=dict(type="str", default="CANCEL", choices=["CANCEL"]),
+    threshold_percentage=dict(type="float", required=True),
+    min_number_of_executed_things=dict(type="int", required=True),
+), _check_abort)
+RETRY = _criteria_setting("retry", "jobExecutionsRetryConfig", "job_executions_retry_config", ("FAILED", "TIMED_OUT", "ALL"),
+                          dict(number_of_retries=dict(type="int", required=True)), _check_retry)
 
 TIMEOUT = Setting(
     name="in_progress_timeout_minutes",
