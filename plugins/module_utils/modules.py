@@ -35,7 +35,8 @@ class IotJobsModule(AnsibleModule):
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        wrong_type = option_type_error(spec, _load_params())
+        # ansible-test's introspection of argument specs gives no parameters.
+        wrong_type = option_type_error(spec, _load_params() or {})
         if wrong_type:
             super().__init__(argument_spec=_accepting_any_value(spec), supports_check_mode=True)
             self.fail_json(msg=wrong_type)

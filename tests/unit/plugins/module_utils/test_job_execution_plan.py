@@ -14,7 +14,7 @@ WHAT = "the execution of job 'fw' on 'sensor-1'"
 def execution(status, number=7, version=3):
     """DescribeJobExecution's execution, shaped as the plan takes it."""
     return shape_execution(dict(jobId="fw", status=status, thingArn="arn:aws:iot:us-east-1:123456789012:thing/sensor-1",
-                executionNumber=number, versionNumber=version, statusDetails=dict(detailsMap={})))
+                                executionNumber=number, versionNumber=version, statusDetails=dict(detailsMap={})))
 
 
 CANCEL = dict(jobId="fw", thingName="sensor-1", force=False)
