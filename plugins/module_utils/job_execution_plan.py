@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ansible.module_utils.common.dict_transformations import recursive_diff
-
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import before_after
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import PENDING_STATUSES
 
 
@@ -31,15 +30,6 @@ class ExecutionPlan:
         return not self.error and bool(self.cancel or self.delete)
 
 
-def _field(execution, camel, snake):
-    return execution.get(camel, execution.get(snake))
-
-
-def _diff(before, after):
-    found = recursive_diff(before, after)
-    return dict(before=found[0], after=found[1]) if found else dict(before={}, after={})
-
-
 def plan_execution(params, execution, check_version=True):
     """The plan for ``params`` (iot_job_execution's checked options).
 
@@ -47,7 +37,7 @@ def plan_execution(params, execution, check_version=True):
     compares it atomically and answers VersionConflictException; check mode,
     which sends nothing, compares it here.
 
-    ``execution`` is DescribeJobExecution's ``execution``, raw or shaped,
+    ``execution`` is DescribeJobExecution's ``execution`` shaped (shaping.shape_execution),
     None when there is none: for state=canceled the thing's latest
     execution (no executionNumber), for state=absent the one numbered
     O(execution_number).
@@ -61,14 +51,14 @@ def plan_execution(params, execution, check_version=True):
         return ExecutionPlan(error="job_id: {0} does not exist, so it cannot be canceled".format(what))
 
     status = execution.get("status")
-    have_number = _field(execution, "executionNumber", "execution_number")
+    have_number = execution.get("execution_number")
     before = dict(status=status, execution_number=have_number)
     if state == "absent":
         if status in PENDING_STATUSES and not params.get("force"):
             return ExecutionPlan(error="force: {0} is {1}: set force=true to delete an unfinished execution; its device can then "
                                        "no longer report its status".format(what, status))
         request = dict(jobId=job_id, thingName=thing, executionNumber=number, force=bool(params.get("force")))
-        return ExecutionPlan(delete=request, diff=_diff(before, {}))
+        return ExecutionPlan(delete=request, diff=before_after(before, {}))
 
     if number is not None and have_number is not None and number != have_number:
         return ExecutionPlan(error="execution_number: the latest execution of job {0!r} on {1!r} is number {2}, and CancelJobExecution "
@@ -80,7 +70,7 @@ def plan_execution(params, execution, check_version=True):
     if status == "IN_PROGRESS" and not params.get("force"):
         return ExecutionPlan(error="force: {0} is IN_PROGRESS: set force=true to cancel it; its device can then no longer report "
                                    "its status".format(what))
-    expected, version = params.get("expected_version"), _field(execution, "versionNumber", "version_number")
+    expected, version = params.get("expected_version"), execution.get("version_number")
     if check_version and expected is not None and version is not None and expected != version:
         return ExecutionPlan(error="expected_version: {0} is at version {1}, not {2}".format(what, version, expected))
     request = dict(jobId=job_id, thingName=thing, force=bool(params.get("force")))
@@ -91,4 +81,4 @@ def plan_execution(params, execution, check_version=True):
     after = dict(before, status="CANCELED")
     if params.get("status_details") is not None:
         after["status_details"] = dict(params["status_details"])
-    return ExecutionPlan(cancel=request, diff=_diff(before, after))
+    return ExecutionPlan(cancel=request, diff=before_after(before, after))

@@ -17,30 +17,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Mapping, Optional
 
-from ansible.module_utils.common.dict_transformations import recursive_diff
-
-from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
-    UPDATABLE_MEMBERS,
-    check_schedule_ahead,
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import (
+    JOB_SETTINGS,
+    UPDATABLE_SETTINGS,
     create_job_request,
-    format_schedule_time,
+    creation_needs,
     parse_document,
-    pruned,
     update_job_request,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.job_options import check_schedule_ahead, pruned, tag_list
 from ansible_collections.iotops.aws.plugins.module_utils.job_targets import target_name
-from ansible_collections.iotops.aws.plugins.module_utils.shaping import snake_case
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import before_after
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import FINISHED_JOB_STATUSES, RUNNING_JOB_STATUSES
 
+# The settings the plan compares, by option; tags are compared apart, against ListTagsForResource.
+_SETTINGS = dict((setting.name, setting) for setting in JOB_SETTINGS if setting.name != "tags")
 # Settings no call can change once the job exists, in the order errors name them.
 IMMUTABLE_OPTIONS = ("document", "document_source", "job_template_arn", "document_parameters", "target_selection",
                      "scheduling", "destination_package_versions", "targets")
-UPDATABLE_OPTIONS = tuple(UPDATABLE_MEMBERS)
-# Job statuses in which iot_job changes nothing.
-FINISHED_STATUSES = ("COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
-# Job statuses DeleteJob refuses without force.
-RUNNING_STATUSES = ("IN_PROGRESS", "SCHEDULED")
-_CRITERIA_OPTIONS = ("abort", "retry")
+UPDATABLE_OPTIONS = tuple(setting.name for setting in UPDATABLE_SETTINGS)
 
 
 @dataclass
@@ -48,6 +44,7 @@ class JobPlan:
     """The requests to send, in order; none of them when ``error`` is set."""
 
     job_id: str
+    job_arn: Optional[str] = None
     create: Optional[dict] = None
     update: Optional[dict] = None
     add_targets: List[str] = field(default_factory=list)
@@ -66,16 +63,21 @@ class JobPlan:
         return not self.error and bool(self.create or self.update or self.add_targets or self.tag or self.untag
                                        or self.cancel or self.delete)
 
+    def writes(self):
+        """The requests to an existing job, in order: (operation, its own arguments)."""
+        requests = (
+            ("UpdateJob", self.update),
+            ("AssociateTargetsWithJob", self.add_targets and dict(jobId=self.job_id, targets=list(self.add_targets))),
+            ("TagResource", self.tag and dict(resourceArn=self.job_arn, tags=tag_list(self.tag))),
+            ("UntagResource", self.untag and dict(resourceArn=self.job_arn, tagKeys=list(self.untag))),
+            ("CancelJob", self.cancel),
+            ("DeleteJob", self.delete),
+        )
+        return [(operation, request) for operation, request in requests if request]
+
 
 def _status(job):
     return (job or {}).get("status")
-
-
-def tags_dict(tags):
-    """ListTagsForResource's ``tags`` ([{Key, Value}]) or a dict, as a dict."""
-    if tags is None or isinstance(tags, dict):
-        return tags
-    return dict((tag["Key"], tag.get("Value", "")) for tag in tags)
 
 
 def _document_value(value):
@@ -85,60 +87,41 @@ def _document_value(value):
         return value  # not JSON: compared as text
 
 
-def _schedule(value):
-    value = dict(value)
-    for key in ("start_time", "end_time"):
-        if value.get(key) is not None:
-            try:
-                value[key] = format_schedule_time(value[key], key)
-            except InvalidOption:
-                pass
-    return value
-
-
 def _normalised(option, value):
-    """A value as both sides are compared: no unset suboptions, criteria in
-    failure-type order, scheduling times in AWS's UTC minutes."""
+    """A value as both sides are compared: no unset suboptions, and each
+    setting in its own comparable form (criteria in failure-type order,
+    scheduling times in AWS's UTC minutes)."""
     if value is None:
         return [] if option in ("targets", "destination_package_versions") else ({} if option == "document_parameters" else None)
-    value = pruned(value)
-    if option in _CRITERIA_OPTIONS:
-        return sorted(value, key=lambda criterion: str(criterion.get("failure_type")))
-    if option == "scheduling":
-        return _schedule(value)
+    if option in _SETTINGS:
+        return _SETTINGS[option].comparable(value)
     if option == "document":
         return _document_value(value)
-    return value
+    return pruned(value)
 
 
-def job_settings(job, document=None, tags=None, document_source=None):
+def current_settings(job, document=None, tags=None, document_source=None):
     """The job's settings in iot_job's option names.
 
-    ``job`` is DescribeJob's ``job``, as AWS returns it or as iot_job_info
-    shapes it; ``document`` is GetJobDocument's text; ``tags`` is
-    ListTagsForResource's list; ``document_source`` is DescribeJob's
-    top-level member of that name.  Leave out what was not read.
+    ``job`` is DescribeJob's ``job`` shaped (shaping.shape_job);
+    ``document`` is GetJobDocument's text; ``tags`` is ListTagsForResource's
+    dict; ``document_source`` is DescribeJob's top-level member of that
+    name.  Leave out what was not read.
     """
-    item = snake_case(job) if "jobId" in job else job
     settings = dict(
-        targets=list(item.get("targets") or []),
-        target_selection=item.get("target_selection") or "SNAPSHOT",  # AWS's default
-        document_source=document_source or item.get("document_source"),
-        job_template_arn=item.get("job_template_arn"),
-        document_parameters=item.get("document_parameters") or {},
-        description=item.get("description"),
-        rollout=item.get("job_executions_rollout_config") or None,
-        abort=(item.get("abort_config") or {}).get("criteria_list") or None,
-        in_progress_timeout_minutes=(item.get("timeout_config") or {}).get("in_progress_timeout_in_minutes"),
-        retry=(item.get("job_executions_retry_config") or {}).get("criteria_list") or None,
-        presigned_url=item.get("presigned_url_config") or None,
-        scheduling=item.get("scheduling_config") or None,
-        destination_package_versions=item.get("destination_package_versions") or [],
+        targets=list(job.get("targets") or []),
+        target_selection=job.get("target_selection") or "SNAPSHOT",  # AWS's default
+        document_source=document_source or job.get("document_source"),
+        job_template_arn=job.get("job_template_arn"),
+        document_parameters=job.get("document_parameters") or {},
+        destination_package_versions=job.get("destination_package_versions") or [],
     )
+    for name, setting in _SETTINGS.items():
+        settings[name] = setting.from_job(job)
     if document is not None:
         settings["document"] = _document_value(document)
     if tags is not None:
-        settings["tags"] = tags_dict(tags)
+        settings["tags"] = tags
     return settings
 
 
@@ -170,11 +153,6 @@ def _same(option, current, desired):
     return _projected(_normalised(option, current), desired) == desired
 
 
-def _diff(before, after):
-    found = recursive_diff(before, after)
-    return dict(before=found[0], after=found[1]) if found else dict(before={}, after={})
-
-
 def _names(options):
     return ", ".join(options)
 
@@ -182,9 +160,10 @@ def _names(options):
 def plan_present(params, target_arns, job=None, document=None, tags=None, document_source=None, now=None):
     """The plan for state=present.
 
-    ``target_arns`` are O(targets) resolved to ARNs; ``job``, ``document``,
-    ``tags`` and ``document_source`` are what AWS reported (see
-    job_settings), ``job`` None when the job does not exist.  ``now`` (an
+    ``target_arns`` are O(targets) resolved to ARNs, None when not given;
+    ``job``, ``document``, ``tags`` and ``document_source`` are what AWS
+    reported (see current_settings), ``job`` None when the job does not
+    exist.  A job that exists keeps what the options leave out.  ``now`` (an
     aware datetime) is needed only to create a scheduled job.  Raises
     InvalidOption for a schedule AWS would refuse.
     """
@@ -193,13 +172,16 @@ def plan_present(params, target_arns, job=None, document=None, tags=None, docume
     if params.get("tags") is not None:
         desired["tags"] = dict(params["tags"])
     if job is None:
+        needs = creation_needs(params)
+        if needs:
+            return JobPlan(job_id, error=needs)
         if params.get("scheduling") is not None:
             check_schedule_ahead(params["scheduling"], now)
-        return JobPlan(job_id, create=create_job_request(params, target_arns), diff=_diff({}, desired))
+        return JobPlan(job_id, create=create_job_request(params, target_arns), diff=before_after({}, desired))
 
-    current = job_settings(job, document, tags, document_source)
+    current = current_settings(job, document, tags, document_source)
     status = job.get("status")
-    plan = JobPlan(job_id)
+    plan = JobPlan(job_id, job_arn=job.get("job_arn"))
     compared = [option for option in desired if option not in ("targets", "tags")]
     differs = [option for option in compared if not _same(option, current.get(option), desired[option])]
     plan.drift = [option for option in IMMUTABLE_OPTIONS if option in differs]
@@ -238,9 +220,9 @@ def plan_present(params, target_arns, job=None, document=None, tags=None, docume
             before[option] = _projected(before[option], desired[option])
     if "tags" in desired and not params.get("purge_tags", True):
         after["tags"] = dict(before["tags"] or {}, **desired["tags"])
-    plan.diff = _diff(before, after)
+    plan.diff = before_after(before, after)
 
-    if status in FINISHED_STATUSES:
+    if status in FINISHED_JOB_STATUSES:
         asked = [option for option in differs if option in UPDATABLE_OPTIONS]
         asked += ["targets"] * bool(plan.add_targets) + ["tags"] * bool(plan.tag or plan.untag)
         if asked and not errors:
@@ -261,6 +243,16 @@ def changed_after_conflict(plan, retried):
     return plan.changed or (retried and not plan.error)
 
 
+def cancel_job_request(job_id, reason_code=None, comment=None, force=False):
+    """CancelJob's arguments; without ``force`` AWS cancels only the QUEUED executions."""
+    request = dict(jobId=job_id, force=bool(force))
+    if reason_code is not None:
+        request["reasonCode"] = reason_code
+    if comment is not None:
+        request["comment"] = comment
+    return request
+
+
 def plan_cancel(job_id, job, reason_code=None, comment=None, force=False):
     """The plan for state=canceled; ``job`` is DescribeJob's job or None."""
     status = _status(job)
@@ -272,12 +264,7 @@ def plan_cancel(job_id, job, reason_code=None, comment=None, force=False):
         return JobPlan(job_id, message="job {0!r} is COMPLETED: there is nothing left to cancel".format(job_id))
     if status == "DELETION_IN_PROGRESS":
         return JobPlan(job_id, error="job_id: job {0!r} is being deleted, so it cannot be canceled".format(job_id))
-    request = dict(jobId=job_id, force=bool(force))
-    if reason_code is not None:
-        request["reasonCode"] = reason_code
-    if comment is not None:
-        request["comment"] = comment
-    return JobPlan(job_id, cancel=request, diff=_diff(dict(status=status), dict(status="CANCELED")))
+    return JobPlan(job_id, cancel=cancel_job_request(job_id, reason_code, comment, force), diff=before_after(dict(status=status), dict(status="CANCELED")))
 
 
 def plan_delete(job_id, job, force=False, wait=False):
@@ -287,8 +274,8 @@ def plan_delete(job_id, job, force=False, wait=False):
         return JobPlan(job_id)
     if status == "DELETION_IN_PROGRESS":
         return JobPlan(job_id, wait_for_deletion=wait, message="job {0!r} is already being deleted".format(job_id))
-    if status in RUNNING_STATUSES and not force:
+    if status in RUNNING_JOB_STATUSES and not force:
         error = ("force: job {0!r} is {1}: set force=true to delete it; devices whose execution is in progress "
                  "can then no longer report their status".format(job_id, status))
         return JobPlan(job_id, error=error)
-    return JobPlan(job_id, delete=dict(jobId=job_id, force=bool(force)), wait_for_deletion=wait, diff=_diff(dict(status=status), {}))
+    return JobPlan(job_id, delete=dict(jobId=job_id, force=bool(force)), wait_for_deletion=wait, diff=before_after(dict(status=status), {}))

@@ -14,36 +14,33 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils.validation import IOT_ARN_PREFIX, THING_NAME, THING_NAME_PATTERN, InvalidOption, shown
 
 THING = "thing"
 GROUP = "thinggroup"
 NAME = "name"
 
-_TARGET_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:(?P<kind>thing|thinggroup)/(?P<name>[a-zA-Z0-9:_-]{1,128})")
-_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
+# A thing group's name follows a thing name's pattern.
+_TARGET_ARN = re.compile(IOT_ARN_PREFIX + r"(?P<kind>thing|thinggroup)/(?P<name>" + THING_NAME_PATTERN + ")")
+
+# Quoted values are cut at this length, enough for a whole ARN.
+_SHOWN = 200
 
 Target = namedtuple("Target", "kind value")
-
-
-def _shown(value):
-    # Long enough for a whole ARN, which the usual 40 characters would cut.
-    text = repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def classify_target(value, option="targets"):
     """A Target of kind THING or GROUP (value is the ARN) or NAME (value is the bare name)."""
     if not isinstance(value, str):
-        raise InvalidOption(option, "{0} is not a thing or thing group name or ARN".format(_shown(value)))
+        raise InvalidOption(option, "{0} is not a thing or thing group name or ARN".format(shown(value, _SHOWN)))
     if value.startswith("arn:"):
         match = _TARGET_ARN.fullmatch(value)
         if not match:
-            raise InvalidOption(option, "{0} is not a thing or thing group ARN".format(_shown(value)))
+            raise InvalidOption(option, "{0} is not a thing or thing group ARN".format(shown(value, _SHOWN)))
         return Target(match.group("kind"), value)
-    if not _NAME.fullmatch(value):
+    if not THING_NAME.fullmatch(value):
         raise InvalidOption(option, "{0} is not a thing or thing group name: use 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(
-            _shown(value)))
+            shown(value, _SHOWN)))
     return Target(NAME, value)
 
 

@@ -8,6 +8,9 @@ Unlike a read, a write to something that does not exist has failed:
 every botocore error, ResourceNotFoundException included, reaches the
 caller, which reports it with errors.failure (the code and request id).
 An answer that is not the API's JSON raises UnexpectedResponse.
+
+Each write takes its operation's own arguments (camelCase), as the plans
+build them.
 """
 
 from __future__ import annotations
@@ -16,31 +19,29 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import answer_me
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import snake_case
 
 
-def _write(call, operation, **kwargs):
-    kwargs = dict((key, value) for key, value in kwargs.items() if value is not None)
-    return call_api(call, operation, **kwargs)
+def _write(call, operation, request):
+    return call_api(call, operation, **request)
 
 
-def cancel_job(client, job_id, reason_code=None, comment=None, force=False):
-    """Cancel a job; returns its ``job_id``, ``job_arn`` and ``description``.
+def cancel_job(client, request):
+    """CancelJob; returns the job's ``job_id``, ``job_arn`` and ``description``.
 
     Without ``force`` AWS cancels only the QUEUED executions; IN_PROGRESS
     ones run to their end.
     """
-    response = _write(client.cancel_job, "CancelJob", jobId=job_id, reasonCode=reason_code, comment=comment,
-                      force=bool(force))
+    response = _write(client.cancel_job, "CancelJob", request)
     answer_member(response, "CancelJob", "jobId", str)
     return snake_case(dict((key, response.get(key)) for key in ("jobId", "jobArn", "description")))
 
 
 def create_job(client, request):
-    """CreateJob with CreateJob's own arguments; returns botocore's answer.
+    """CreateJob; returns botocore's answer.
 
     CreateJob has no client token, so a caller that gets
     ResourceAlreadyExistsException needs to know whether botocore retried
     this call (``was_retried``): an earlier attempt may have created the job.
     """
-    response = _write(client.create_job, "CreateJob", **request)
+    response = _write(client.create_job, "CreateJob", request)
     answer_member(response, "CreateJob", "jobArn", str)
     return response
 
@@ -52,37 +53,51 @@ def was_retried(exc):
 
 
 def update_job(client, request):
-    """UpdateJob with UpdateJob's own arguments (``jobId`` and the members that change)."""
-    _write(client.update_job, "UpdateJob", **request)
+    _write(client.update_job, "UpdateJob", request)
 
 
-def associate_targets_with_job(client, job_id, target_arns):
-    response = _write(client.associate_targets_with_job, "AssociateTargetsWithJob", jobId=job_id, targets=list(target_arns))
+def associate_targets_with_job(client, request):
+    response = _write(client.associate_targets_with_job, "AssociateTargetsWithJob", request)
     answer_member(response, "AssociateTargetsWithJob", "jobId", str)
 
 
-def tag_resource(client, resource_arn, tags):
-    """Add or change ``tags`` (a dict); keys are sent exactly as given."""
-    _write(client.tag_resource, "TagResource", resourceArn=resource_arn,
-           tags=[dict(Key=key, Value=value) for key, value in tags.items()])
+def tag_resource(client, request):
+    _write(client.tag_resource, "TagResource", request)
 
 
-def untag_resource(client, resource_arn, keys):
-    _write(client.untag_resource, "UntagResource", resourceArn=resource_arn, tagKeys=list(keys))
+def untag_resource(client, request):
+    _write(client.untag_resource, "UntagResource", request)
 
 
-def delete_job(client, job_id, force=False):
+def delete_job(client, request):
     """Start deleting a job: AWS removes it asynchronously, DELETION_IN_PROGRESS meanwhile."""
-    _write(client.delete_job, "DeleteJob", jobId=job_id, force=bool(force))
+    _write(client.delete_job, "DeleteJob", request)
 
 
-def cancel_job_execution(client, job_id, thing_name, force=False, expected_version=None, status_details=None):
+def cancel_job_execution(client, request):
     """Cancel the thing's latest execution of the job; a stale
-    ``expected_version`` raises VersionConflictException."""
-    _write(client.cancel_job_execution, "CancelJobExecution", jobId=job_id, thingName=thing_name, force=bool(force),
-           expectedVersion=expected_version, statusDetails=status_details)
+    ``expectedVersion`` raises VersionConflictException."""
+    _write(client.cancel_job_execution, "CancelJobExecution", request)
 
 
-def delete_job_execution(client, job_id, thing_name, execution_number, force=False):
-    _write(client.delete_job_execution, "DeleteJobExecution", jobId=job_id, thingName=thing_name,
-           executionNumber=execution_number, force=bool(force))
+def delete_job_execution(client, request):
+    _write(client.delete_job_execution, "DeleteJobExecution", request)
+
+
+# Each write by its operation's name, as the plans name their requests.
+WRITES = dict(
+    CancelJob=cancel_job,
+    CreateJob=create_job,
+    UpdateJob=update_job,
+    AssociateTargetsWithJob=associate_targets_with_job,
+    TagResource=tag_resource,
+    UntagResource=untag_resource,
+    DeleteJob=delete_job,
+    CancelJobExecution=cancel_job_execution,
+    DeleteJobExecution=delete_job_execution,
+)
+
+
+def send(client, operation, request):
+    """Send one of the plans' requests: ``request`` holds the operation's own arguments."""
+    return WRITES[operation](client, request)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     CONNECTION_ARGUMENT_SPEC,
@@ -14,16 +14,32 @@ from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     iot_client,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError, failure, secrets_in
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks, option_type_error
+
+
+def _accepting_any_value(spec):
+    """``spec`` with every option untyped and optional; aliases and no_log kept."""
+    return dict((name, dict(type="raw", aliases=option.get("aliases") or [], no_log=option.get("no_log", False)))
+                for name, option in spec.items())
 
 
 class IotJobsModule(AnsibleModule):
     """Adds the connection options, fails cleanly without boto3, and runs
-    the shared checks on the module's own options before any request."""
+    the shared checks on the module's own options before any request.
+
+    A value of the wrong type fails with one line that names the option and
+    the type it takes: the raw values are checked against the spec's types
+    before Ansible's validator, whose message would quote Python's error
+    text.  The module is then set up to accept any value, only to fail."""
 
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
+        # ansible-test's introspection of argument specs gives no parameters.
+        wrong_type = option_type_error(spec, _load_params() or {})
+        if wrong_type:
+            super().__init__(argument_spec=_accepting_any_value(spec), supports_check_mode=True)
+            self.fail_json(msg=wrong_type)
         super().__init__(argument_spec=spec, **kwargs)
         if not HAS_BOTO3:
             self.fail_json(msg=missing_required_lib("boto3 and botocore"))

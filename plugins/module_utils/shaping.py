@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict, recursive_diff
 
 from ansible_collections.iotops.aws.plugins.module_utils.validation import thing_name_from_arn
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
@@ -92,3 +92,9 @@ def shape_job(job):
     for key in ("scheduling_config", "scheduled_job_rollouts"):
         item[key] = item.get(key) or None  # AWS leaves them out for a job without a schedule
     return item
+
+
+def before_after(before, after):
+    """A write-side module's ``diff``: what differs between ``before`` and ``after``."""
+    found = recursive_diff(before, after)
+    return dict(before=found[0], after=found[1]) if found else dict(before={}, after={})

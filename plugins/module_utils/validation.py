@@ -13,9 +13,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
-_THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
-_THING_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:thing/(?P<name>[^/]+)")
+from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+
+JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+# A thing's name; AWS's detailsMap keys follow the same pattern.
+THING_NAME_PATTERN = r"[a-zA-Z0-9:_-]{1,128}"
+THING_NAME = re.compile(THING_NAME_PATTERN)
+# What precedes the resource type in an IoT ARN: partition, region, account.
+IOT_ARN_PREFIX = r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:"
+THING_ARN = re.compile(IOT_ARN_PREFIX + r"thing/(?P<name>[^/]+)")
+# AWS's pattern for an ARN of any kind (a job template, a package version).
+ARN = re.compile(r"arn:[!-~]{1,1596}")
 
 
 class InvalidOption(ValueError):
@@ -26,27 +34,28 @@ class InvalidOption(ValueError):
         self.option = option
 
 
-def _shown(value):
+def shown(value, limit=40):
+    """``value`` as a message quotes it, cut to ``limit`` characters."""
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def check_job_id(value, option="job_id"):
-    if not isinstance(value, str) or not _JOB_ID.fullmatch(value):
-        raise InvalidOption(option, "{0} is not a job ID: use 1 to 64 characters of a-z, A-Z, 0-9, _ and -".format(_shown(value)))
+    if not isinstance(value, str) or not JOB_ID.fullmatch(value):
+        raise InvalidOption(option, "{0} is not a job ID: use 1 to 64 characters of a-z, A-Z, 0-9, _ and -".format(shown(value)))
     return value
 
 
 def check_thing_name(value, option="thing_name"):
     """Return the thing's name; a thing ARN is reduced to the name it carries."""
     if isinstance(value, str):
-        arn = _THING_ARN.fullmatch(value)
+        arn = THING_ARN.fullmatch(value)
         name = arn.group("name") if arn else value
-        if _THING_NAME.fullmatch(name):
+        if THING_NAME.fullmatch(name):
             return name
     raise InvalidOption(
         option,
-        "{0} is not a thing name or thing ARN: a name is 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(_shown(value)),
+        "{0} is not a thing name or thing ARN: a name is 1 to 128 characters of a-z, A-Z, 0-9, :, _ and -".format(shown(value)),
     )
 
 
@@ -79,18 +88,18 @@ def check_text(option, value, high, low=1):
 def check_cancel_reason(reason_code, comment, reason_option="reason_code", comment_option="comment"):
     """CancelJob's reasonCode and comment, as AWS will take them; None passes."""
     if reason_code is not None and not _REASON_CODE.fullmatch(reason_code):
-        raise InvalidOption(reason_option, "{0} must be 1 to 128 characters of A-Z, 0-9 and _".format(_shown(reason_code)))
+        raise InvalidOption(reason_option, "{0} must be 1 to 128 characters of A-Z, 0-9 and _".format(shown(reason_code)))
     check_text(comment_option, comment, CANCEL_COMMENT_LIMIT)
 
 
 def check_execution_number(value, option="execution_number"):
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidOption(option, "{0} is not an execution number: use an integer of 0 or more".format(_shown(value)))
+        raise InvalidOption(option, "{0} is not an execution number: use an integer of 0 or more".format(shown(value)))
     return value
 
 
 def thing_name_from_arn(arn):
-    match = _THING_ARN.fullmatch(arn or "")
+    match = THING_ARN.fullmatch(arn or "")
     return match.group("name") if match else None
 
 
@@ -109,3 +118,73 @@ def apply_option_checks(params, options):
         if option in options and params.get(option) is not None:
             params[option] = check(params[option], option)
     return params
+
+
+# Each argument-spec type as a message names it, singular and plural.
+_TYPE_WORDS = dict(
+    dict=("a dictionary", "dictionaries"),
+    list=("a list", "lists"),
+    int=("an integer", "integers"),
+    float=("a number", "numbers"),
+    bool=("a boolean", "booleans"),
+    str=("a string", "strings"),
+)
+
+
+def _type_of(value):
+    for wanted, kind in (("bool", bool), ("int", int), ("float", float), ("str", str), ("dict", dict), ("list", list)):
+        if isinstance(value, kind):
+            return _TYPE_WORDS[wanted][0]
+    return "a value of another type"
+
+
+def _converted(value, wanted):
+    """``value`` as Ansible's validator converts it to ``wanted``; raises TypeError or ValueError."""
+    return DEFAULT_TYPE_VALIDATORS[wanted](value)
+
+
+def _wrong_type(option, value, expected):
+    return "{0}: must be {1}, got {2} ({3})".format(option, expected, _type_of(value), shown(value))
+
+
+def option_type_error(spec, params, prefix=""):
+    """The first value in ``params`` that Ansible's validator cannot convert
+    to its option's declared type, as one line naming the option and the
+    type it takes; None when every value converts.
+
+    Ansible's own message for these quotes Python's error text ("argument of
+    type 'int' is not iterable"); this one runs on the raw values first.
+    Suboptions are named by their path: ``rollout.exponential_rate``,
+    ``abort[0]``.
+    """
+    for name, option in spec.items():
+        given = [params[key] for key in [name] + list(option.get("aliases") or []) if params.get(key) is not None]
+        wanted = option.get("type", "str")
+        if not given or wanted not in _TYPE_WORDS:
+            continue
+        value, path = given[0], prefix + name
+        elements = option.get("elements")
+        expected = _TYPE_WORDS[wanted][0]
+        if wanted == "list" and elements in _TYPE_WORDS:
+            expected = "a list of {0}".format(_TYPE_WORDS[elements][1])
+        try:
+            converted = _converted(value, wanted)
+        except (TypeError, ValueError):
+            return _wrong_type(path, value, expected)
+        if wanted == "list" and elements == "dict" and not isinstance(value, list):
+            return _wrong_type(path, value, expected)  # a scalar would become a list of one string
+        items = [(path, converted)] if wanted == "dict" else []
+        if wanted == "list" and elements in _TYPE_WORDS:
+            for index, item in enumerate(converted):
+                item_path = "{0}[{1}]".format(path, index)
+                try:
+                    items.append((item_path, _converted(item, elements)))
+                except (TypeError, ValueError):
+                    return _wrong_type(item_path, item, _TYPE_WORDS[elements][0])
+        if option.get("options"):
+            for item_path, item in items:
+                if isinstance(item, dict):
+                    problem = option_type_error(option["options"], item, item_path + ".")
+                    if problem:
+                        return problem
+    return None

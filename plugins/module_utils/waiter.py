@@ -41,6 +41,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     job_execution_summaries,
     thing_execution_summaries,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.job_plan import cancel_job_request
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution,
@@ -507,7 +508,7 @@ class Waiter:
             return outcome
         try:
             with self._retries_past_deadline():
-                cancel_job(self.client, request.job_id, **fields)
+                cancel_job(self.client, cancel_job_request(request.job_id, **fields))
         except aws_errors() as exc:
             outcome["error"] = exc
         return outcome

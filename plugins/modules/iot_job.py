@@ -59,7 +59,7 @@ options:
         to the next group. AWS adds targets only while the job is V(IN_PROGRESS), and cannot remove one, so leaving
         out a target the job has fails.
       - For a V(SNAPSHOT) job, the targets cannot change.
-      - Required with O(state=present).
+      - Required to create the job. A task for a job that exists may leave it out; the job keeps its targets.
     type: list
     elements: str
   target_selection:
@@ -77,7 +77,8 @@ options:
       - The job document (C(document)), as a dict or as a JSON string; at most 32,768 characters as JSON.
       - Compared with the job's document (C(GetJobDocument)) as parsed JSON, so formatting and key order do not
         matter. Cannot change once the job exists.
-      - With O(state=present), exactly one of O(document), O(document_source) and O(job_template_arn) is required.
+      - Creating the job needs exactly one of O(document), O(document_source) and O(job_template_arn). A task for a
+        job that exists may leave all three out; the job keeps its document.
     type: raw
   document_source:
     description:
@@ -482,13 +483,13 @@ import time
 
 from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors, error_code
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import JOB_ARGUMENT_SPEC, JOB_MODULE_KWARGS, check_job_options
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import (
     changed_after_conflict,
     plan_cancel,
     plan_delete,
     plan_present,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.job_settings import JOB_ARGUMENT_SPEC, JOB_MODULE_KWARGS, check_job_options
 from ansible_collections.iotops.aws.plugins.module_utils.job_targets import NAME, classify_targets, resolve_target_name, unique_target_arns
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_job
@@ -499,6 +500,9 @@ MAX_POLL_SECONDS = 5.0
 
 
 def _target_arns(client, targets):
+    """The targets' ARNs; None when the task gives no targets."""
+    if targets is None:
+        return None
     # Both lookups, always: a name that is a thing and a group must fail, not be guessed.
     return unique_target_arns([target.value if target.kind != NAME else resolve_target_name(
         target.value, jobs_read.thing_arn(client, target.value), jobs_read.thing_group_arn(client, target.value))
@@ -513,25 +517,16 @@ def _plan_present(client, params, arns):
         document = jobs_read.get_job_document(client, params["job_id"])
     if job is not None and params["tags"] is not None:
         tags = jobs_read.list_tags_for_resource(client, job["jobArn"])
-    return job, plan_present(params, arns, job, document, tags, source, now=datetime.datetime.now(datetime.timezone.utc))
+    return job, plan_present(params, arns, shape_job(job) if job else None, document, tags, source,
+                             now=datetime.datetime.now(datetime.timezone.utc))
 
 
-def _change(client, job, plan, done):
+def _change(client, plan, done):
     """The writes to an existing job, in the plan's order; ``done`` collects
     those that AWS accepted, so a failure halfway still reports a change."""
-    writes = (
-        (plan.update, lambda: jobs_write.update_job(client, plan.update)),
-        (plan.add_targets, lambda: jobs_write.associate_targets_with_job(client, plan.job_id, plan.add_targets)),
-        (plan.tag, lambda: jobs_write.tag_resource(client, job["jobArn"], plan.tag)),
-        (plan.untag, lambda: jobs_write.untag_resource(client, job["jobArn"], plan.untag)),
-        (plan.cancel, lambda: jobs_write.cancel_job(client, plan.job_id, plan.cancel.get("reasonCode"),
-                                                    plan.cancel.get("comment"), plan.cancel["force"])),
-        (plan.delete, lambda: jobs_write.delete_job(client, plan.job_id, plan.delete["force"])),
-    )
-    for wanted, write in writes:
-        if wanted:
-            write()
-            done.append(write)
+    for operation, request in plan.writes():
+        jobs_write.send(client, operation, request)
+        done.append(operation)
 
 
 def _create(module, client, params, arns, plan, done):
@@ -550,7 +545,7 @@ def _create(module, client, params, arns, plan, done):
         raise conflict
     if again.error:
         module.fail_json(msg="CreateJob: job {0!r} already exists: {1}".format(plan.job_id, again.error), job=shape_job(job))
-    _change(client, job, again, done)
+    _change(client, again, done)
     retried = jobs_write.was_retried(conflict)
     # After a retried attempt the job is most likely this task's own creation: show it as created.
     return (plan if retried and not again.changed else again), changed_after_conflict(again, retried)
@@ -578,7 +573,7 @@ def main():
     params, job_id, state = module.params, module.params["job_id"], module.params["state"]
     try:
         check_job_options(params)
-        targets = classify_targets(params["targets"]) if state == "present" else None
+        targets = classify_targets(params["targets"]) if state == "present" and params["targets"] is not None else None
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
     client = module.client()
@@ -589,10 +584,11 @@ def main():
             job, plan = _plan_present(client, params, arns)
         else:
             job = jobs_read.describe_job(client, job_id)
+            shaped = shape_job(job) if job else None
             if state == "canceled":
-                plan = plan_cancel(job_id, job, params["reason_code"], params["comment"], params["force"])
+                plan = plan_cancel(job_id, shaped, params["reason_code"], params["comment"], params["force"])
             else:
-                plan = plan_delete(job_id, job, params["force"], params["wait"])
+                plan = plan_delete(job_id, shaped, params["force"], params["wait"])
         if plan.error:
             module.fail_json(msg=plan.error, job=shape_job(job) if job else None)
         changed, created = plan.changed, bool(plan.create)
@@ -600,7 +596,7 @@ def main():
             if created:
                 plan, changed = _create(module, client, params, arns, plan, done)
             else:
-                _change(client, job, plan, done)
+                _change(client, plan, done)
             if changed or created:
                 job = jobs_read.describe_job(client, job_id)
             if plan.wait_for_deletion and job is not None:

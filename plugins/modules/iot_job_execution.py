@@ -163,26 +163,15 @@ diff:
 
 from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
-from ansible_collections.iotops.aws.plugins.module_utils.job_execution_plan import plan_execution
-from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_execution_options import (
     EXECUTION_ARGUMENT_SPEC,
     EXECUTION_MODULE_KWARGS,
     check_execution_options,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.job_execution_plan import plan_execution
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_execution
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
-
-
-def _write(client, plan):
-    if plan.cancel:
-        request = plan.cancel
-        jobs_write.cancel_job_execution(client, request["jobId"], request["thingName"], request["force"],
-                                        request.get("expectedVersion"), request.get("statusDetails"))
-    else:
-        request = plan.delete
-        jobs_write.delete_job_execution(client, request["jobId"], request["thingName"], request["executionNumber"],
-                                        request["force"])
 
 
 def main():
@@ -198,11 +187,14 @@ def main():
     number = params["execution_number"] if params["state"] == "absent" else None
     try:
         execution = jobs_read.describe_job_execution(client, job_id, thing, number)
-        plan = plan_execution(params, execution, check_version=module.check_mode)
+        plan = plan_execution(params, shape_execution(execution) if execution else None, check_version=module.check_mode)
         if plan.error:
             module.fail_json(msg=plan.error, execution=shape_execution(execution) if execution else None)
         if plan.changed and not module.check_mode:
-            _write(client, plan)
+            if plan.cancel:
+                jobs_write.cancel_job_execution(client, plan.cancel)
+            else:
+                jobs_write.delete_job_execution(client, plan.delete)
             execution = jobs_read.describe_job_execution(client, job_id, thing, number)
     except aws_errors() as exc:
         module.fail_json_aws(exc, msg="{0} failed for job {1!r} on {2!r}".format(

@@ -330,6 +330,64 @@ def test_bad_input_fails_in_one_line_naming_the_option_and_sends_nothing(iot, pl
     assert iot.calls() == []
 
 
+def test_an_existing_job_keeps_what_the_task_leaves_out(iot, playbook):
+    create_existing(iot, description="old")
+    before = len(iot.calls())
+    run = playbook([job_task("describe", description="new"), job_task("again", description="new")], args=("--diff",))
+    assert run.rc == 0, run.output
+    assert run.result("describe")["changed"] is True and run.result("again")["changed"] is False
+    assert run.result("describe")["diff"] == {"before": {"description": "old"}, "after": {"description": "new"}}
+    assert writes(iot, before) == ["UpdateJob"]
+    assert "GetJobDocument" not in [call.api for call in iot.calls()[before:]]  # the document is not compared
+    stored = api(iot).describe_job(jobId=JOB)["job"]
+    assert stored["description"] == "new" and stored["targets"] == [iot.fleet.thing_arn("sensor-1")]
+    assert json.loads(api(iot).get_job_document(jobId=JOB)["document"]) == DOCUMENT
+
+
+def test_creating_a_job_without_targets_or_a_document_says_what_it_needs_after_one_read(iot, playbook):
+    run = playbook([job_task("create", description="new")])
+    assert one_line(run, "create") == ("targets: job {0!r} does not exist, and creating it needs targets and one of document, "
+                                       "document_source, job_template_arn".format(JOB))
+    assert [call.api for call in iot.calls()] == ["DescribeJob"]
+
+
+# Values of the wrong type or shape, and the one line each gives: the option
+# and the type it takes, never Python's error text.
+WRONG_TYPES = [
+    (dict(rollout=100), "rollout: must be a dictionary, got an integer (100)"),
+    (dict(rollout=[1]), "rollout: must be a dictionary, got a list ([1])"),
+    (dict(rollout="fast"), "rollout: must be a dictionary, got a string ('fast')"),
+    (dict(rollout={"exponential_rate": 5}), "rollout.exponential_rate: must be a dictionary, got an integer (5)"),
+    (dict(abort=5), "abort: must be a list of dictionaries, got an integer (5)"),
+    (dict(abort=[5]), "abort[0]: must be a dictionary, got an integer (5)"),
+    (dict(abort={"failure_type": "FAILED"}), "abort: must be a list of dictionaries, got a dictionary ({'failure_type': 'FAILED'})"),
+    (dict(retry="FAILED"), "retry: must be a list of dictionaries, got a string ('FAILED')"),
+    (dict(retry=[{"failure_type": "FAILED", "number_of_retries": "two"}]),
+     "retry[0].number_of_retries: must be an integer, got a string ('two')"),
+    (dict(scheduling=5), "scheduling: must be a dictionary, got an integer (5)"),
+    (dict(scheduling={"maintenance_windows": "sunday"}),
+     "scheduling.maintenance_windows: must be a list of dictionaries, got a string ('sunday')"),
+    (dict(presigned_url=ROLE), "presigned_url: must be a dictionary, got a string ('arn:aws:iam::123456789012:role/iot-f...)"),
+    (dict(presigned_url={"role_arn": ROLE, "expires_in_sec": "soon"}),
+     "presigned_url.expires_in_sec: must be an integer, got a string ('soon')"),
+    (dict(in_progress_timeout_minutes="half an hour"), "in_progress_timeout_minutes: must be an integer, got a string ('half an hour')"),
+    (dict(in_progress_timeout_minutes=[30]), "in_progress_timeout_minutes: must be an integer, got a list ([30])"),
+    (dict(tags=["release"]), "tags: must be a dictionary, got a list (['release'])"),
+    (dict(tags="release"), "tags: must be a dictionary, got a string ('release')"),
+    (dict(targets={"sensor-1": 1}), "targets: must be a list of strings, got a dictionary ({'sensor-1': 1})"),
+    (dict(document=5), "document: must be a JSON object (a dict), got int"),
+    (dict(document=[1]), "document: must be a JSON object (a dict), got list"),
+]
+
+
+def test_values_of_the_wrong_type_fail_in_one_line_naming_the_option_and_type_and_send_nothing(iot, playbook):
+    run = playbook([dict(present("case {0}".format(index), **options), ignore_errors=True)
+                    for index, (options, _message) in enumerate(WRONG_TYPES)])
+    got = [one_line(run, "case {0}".format(index)) for index in range(len(WRONG_TYPES))]
+    assert got == [message for _options, message in WRONG_TYPES]
+    assert iot.calls() == []
+
+
 def test_a_write_to_a_job_deleted_after_the_read_reports_resource_not_found(iot, playbook):
     create_existing(iot, description="old")
     iot.fleet.deletion_delay = 0

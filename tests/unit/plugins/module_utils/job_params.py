@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
-    EXECUTION_ARGUMENT_SPEC,
-    EXECUTION_MODULE_KWARGS,
-    JOB_ARGUMENT_SPEC,
-    JOB_MODULE_KWARGS,
-)
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_execution_options import EXECUTION_ARGUMENT_SPEC, EXECUTION_MODULE_KWARGS
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import JOB_ARGUMENT_SPEC, JOB_MODULE_KWARGS
 
 
 def _validator(spec, kwargs):

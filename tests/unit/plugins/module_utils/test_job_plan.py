@@ -7,12 +7,12 @@ import datetime
 import json
 
 import pytest
-from job_params import job_params
+from job_params import JOB_VALIDATOR, job_params, validated
 
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import (
     JobPlan,
     changed_after_conflict,
-    job_settings,
+    current_settings,
     plan_cancel,
     plan_delete,
     plan_present,
@@ -70,23 +70,25 @@ JOB = dict(
 )
 # GetJobDocument gives the text back formatted its own way.
 DOCUMENT_TEXT = json.dumps(DOCUMENT, indent=2, sort_keys=True)
-TAGS = [dict(Key="Cost Centre", Value="ops"), dict(Key="release", Value="2.4.1")]
+# ListTagsForResource's tags, as the read returns them.
+TAGS = {"Cost Centre": "ops", "release": "2.4.1"}
 
 
 def job(**changes):
+    """DescribeJob's job with ``changes`` (None removes a member), shaped as the plans take it."""
     described = copy.deepcopy(JOB)
     for key, value in changes.items():
         if value is None:
             described.pop(key, None)
         else:
             described[key] = value
-    return described
+    return shape_job(described)
 
 
 def plan(options=None, described="JOB", aws_document=DOCUMENT_TEXT, aws_tags="TAGS", source=None, arns=None, **changes):
     """plan_present for OPTIONS with ``changes`` (None unsets an option) against ``described``."""
     described = job() if described == "JOB" else described
-    aws_tags = list(TAGS) if aws_tags == "TAGS" else aws_tags
+    aws_tags = dict(TAGS) if aws_tags == "TAGS" else aws_tags
     given = dict(OPTIONS if options is None else options, **changes)
     params = job_params(**dict((key, value) for key, value in given.items() if value is not None))
     return plan_present(params, given["targets"] if arns is None else arns, described, aws_document, aws_tags, source, now=NOW)
@@ -97,9 +99,8 @@ def is_empty(result):
             and not result.tag and not result.untag and result.diff == dict(before={}, after={}))
 
 
-@pytest.mark.parametrize("shape", [lambda j: j, shape_job], ids=["raw", "shaped"])
-def test_a_job_that_matches_its_options_needs_nothing(shape):
-    assert is_empty(plan(described=shape(job())))
+def test_a_job_that_matches_its_options_needs_nothing():
+    assert is_empty(plan(described=job()))
 
 
 @pytest.mark.parametrize(
@@ -298,7 +299,7 @@ def test_document_parameters_keys_are_compared_verbatim():
                    job_template_arn="arn:aws:iot:us-east-1::jobtemplate/AWS-Run:1.0")
     assert is_empty(plan(dict(options, document_parameters={"pathToHandler": "/x"}), described=described))
     assert plan(dict(options, document_parameters={"path_to_handler": "/x"}), described=described).drift == ["document_parameters"]
-    assert job_settings(shape_job(described))["document_parameters"] == {"pathToHandler": "/x"}
+    assert current_settings(described)["document_parameters"] == {"pathToHandler": "/x"}
 
 
 @pytest.mark.parametrize(
@@ -361,3 +362,18 @@ def test_delete_plans(status, force, wait, request_, waits, error):
 )
 def test_a_create_conflict_is_success_when_the_job_matches(found, retried, changed):
     assert changed_after_conflict(found, retried) == changed
+
+
+def test_a_missing_job_without_a_document_is_one_line_saying_what_creating_it_needs():
+    params = validated(JOB_VALIDATOR, dict(job_id="fw", targets=[CANARIES]))
+    result = plan_present(params, [CANARIES], None, now=NOW)
+    assert result.error == "document: job 'fw' does not exist, and creating it needs one of document, document_source, job_template_arn"
+    assert not result.changed and result.create is None
+
+
+def test_an_existing_job_keeps_what_the_task_leaves_out():
+    params = validated(JOB_VALIDATOR, dict(job_id="fw", description="Firmware 2.4.2"))
+    result = plan_present(params, None, job(targetSelection="SNAPSHOT"), now=NOW)
+    assert result.error is None and result.drift == []
+    assert result.update == dict(jobId="fw", description="Firmware 2.4.2")
+    assert result.diff == dict(before=dict(description="Firmware 2.4.1"), after=dict(description="Firmware 2.4.2"))

@@ -1,4 +1,4 @@
-"""iot_job's and iot_job_execution's option checks and request building."""
+"""iot_job's and iot_job_execution's option checks, and the job settings' requests."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ import datetime
 import json
 
 import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from job_params import JOB_VALIDATOR, execution_params, job_params, validated
 
-from ansible_collections.iotops.aws.plugins.module_utils.job_settings import (
-    check_execution_options,
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_execution_options import check_execution_options
+from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import (
+    JOB_ARGUMENT_SPEC,
     check_job_options,
-    check_schedule_ahead,
     create_job_request,
+    creation_needs,
     document_text,
     parse_document,
     update_job_request,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
+from ansible_collections.iotops.aws.plugins.module_utils import job_options
+from ansible_collections.iotops.aws.plugins.module_utils.job_options import argument_spec, check_schedule_ahead, check_settings, request_members
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, option_type_error
 
 RATE = dict(base_rate_per_minute=10, increment_factor=2, rate_increase_criteria=dict(number_of_notified_things=5))
 ABORT = dict(failure_type="FAILED", threshold_percentage=10, min_number_of_executed_things=5)
@@ -172,11 +176,15 @@ def test_argument_spec_rejects(given, fragment):
         job_params(**given)
 
 
-def test_state_present_requires_targets_and_a_document():
-    with pytest.raises(ValueError, match="state is present but all of the following are missing: targets"):
-        validated(JOB_VALIDATOR, dict(job_id="fw", document={}))
-    with pytest.raises(ValueError, match="state is present but any of the following are missing: document, document_source, job_template_arn"):
-        validated(JOB_VALIDATOR, dict(job_id="fw", targets=["t"]))
+def test_state_present_leaves_targets_and_the_document_to_creation():
+    # A job that exists keeps what the task leaves out; only creating one needs them.
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", description="d"))) == (
+        "targets: job 'fw' does not exist, and creating it needs targets and one of document, document_source, job_template_arn")
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", document={}))) == (
+        "targets: job 'fw' does not exist, and creating it needs targets")
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", targets=["t"]))) == (
+        "document: job 'fw' does not exist, and creating it needs one of document, document_source, job_template_arn")
+    assert creation_needs(validated(JOB_VALIDATOR, dict(job_id="fw", targets=["t"], document_source="https://s3/x"))) is None
     validated(JOB_VALIDATOR, dict(job_id="fw", state="absent"))  # neither is needed to delete
 
 
@@ -302,3 +310,29 @@ def test_good_execution_options_pass(given):
 def test_state_absent_needs_the_execution_number():
     with pytest.raises(ValueError, match="execution_number"):
         execution_params(state="absent")
+
+
+def test_the_settings_compose_into_another_modules_spec_checks_and_request():
+    # A job template takes the same members: a module composes the pieces it offers, copying nothing.
+    settings = (job_options.PRESIGNED_URL, job_options.ROLLOUT, job_options.ABORT, job_options.TIMEOUT, job_options.RETRY)
+    spec = dict(job_template_id=dict(type="str", required=True), **argument_spec(*settings))
+    params = validated(ArgumentSpecValidator(spec), dict(job_template_id="fw", rollout=dict(maximum_per_minute=9), retry=[
+        dict(failure_type="FAILED", number_of_retries=1)]))
+    check_settings(params, settings)
+    assert request_members(params, settings) == dict(jobExecutionsRolloutConfig=dict(maximumPerMinute=9),
+                                                     jobExecutionsRetryConfig=dict(criteriaList=[dict(failureType="FAILED", numberOfRetries=1)]))
+    with pytest.raises(InvalidOption, match="^in_progress_timeout_minutes: must be 1 to 10080 minutes, got 0$"):
+        check_settings(dict(params, in_progress_timeout_minutes=0), settings)
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(rollout=100), "rollout: must be a dictionary, got an integer (100)"),
+    (dict(rollout=dict(exponential_rate=dict(base_rate_per_minute="x"))),
+     "rollout.exponential_rate.base_rate_per_minute: must be an integer, got a string ('x')"),
+    (dict(abort=[dict(failure_type="FAILED"), "x"]), "abort[1]: must be a dictionary, got a string ('x')"),
+    (dict(abort="FAILED"), "abort: must be a list of dictionaries, got a string ('FAILED')"),
+    (dict(force="maybe"), "force: must be a boolean, got a string ('maybe')"),
+    (dict(document=5, targets="a,b", rollout="maximum_per_minute=5", force="yes"), None),  # what Ansible converts passes
+])
+def test_a_value_ansible_cannot_convert_is_named_with_the_type_it_takes(params, message):
+    assert option_type_error(JOB_ARGUMENT_SPEC, params) == message
