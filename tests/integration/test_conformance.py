@@ -34,10 +34,10 @@ def task(module, name, ignore_errors=False, **options):
     return found
 
 
-@pytest.fixture
-def fleet(target):
+@pytest.fixture(autouse=True)
+def things(target):
+    """Every test's endpoint has THINGS registered."""
     target.devices.register(THINGS)
-    return target
 
 
 def finished_job(target, outcomes, job_id=JOB):
@@ -48,7 +48,7 @@ def finished_job(target, outcomes, job_id=JOB):
     target.devices.report(job_id)
 
 
-def test_iot_job_creates_updates_cancels_and_deletes(fleet, target_playbook):
+def test_iot_job_creates_updates_cancels_and_deletes(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT, description="Firmware 3.0.0")
     run = target_playbook([
         task("iot_job", "create", **create),
@@ -63,7 +63,7 @@ def test_iot_job_creates_updates_cancels_and_deletes(fleet, target_playbook):
     created = run.result("create")
     assert created["changed"] is True
     assert created["job"]["status"] == "IN_PROGRESS" and created["job"]["target_selection"] == "SNAPSHOT"
-    assert created["job"]["targets"] == [fleet.thing_arn(thing) for thing in THINGS]
+    assert created["job"]["targets"] == [target.thing_arn(thing) for thing in THINGS]
     assert run.result("again")["changed"] is False
     described = run.result("describe")
     assert described["changed"] is True and described["job"]["description"] == "Firmware 3.0.0, signed"
@@ -74,11 +74,11 @@ def test_iot_job_creates_updates_cancels_and_deletes(fleet, target_playbook):
     assert run.result("cancel again")["changed"] is False
     assert run.result("delete")["changed"] is True and run.result("delete again")["changed"] is False
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
-        fleet.client().describe_job(jobId=JOB)
+        target.client().describe_job(jobId=JOB)
 
 
-def test_iot_job_deletes_a_running_job_only_with_force(fleet, target_playbook):
-    fleet.devices.expect({"dev-1": "IN_PROGRESS"})
+def test_iot_job_deletes_a_running_job_only_with_force(target, target_playbook):
+    target.devices.expect({"dev-1": "IN_PROGRESS"})
     run = target_playbook([
         task("iot_job", "create", job_id=JOB, targets=THINGS, document=DOCUMENT),
         task("iot_job", "delete", job_id=JOB, state="absent", ignore_errors=True),
@@ -87,11 +87,11 @@ def test_iot_job_deletes_a_running_job_only_with_force(fleet, target_playbook):
     assert "force" in one_line(run, "delete")
     assert run.result("force")["changed"] is True
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
-        fleet.client().describe_job(jobId=JOB)
+        target.client().describe_job(jobId=JOB)
 
 
-def test_iot_job_info_counts_what_the_devices_reported(fleet, target_playbook):
-    finished_job(fleet, ONE_FAILS)
+def test_iot_job_info_counts_what_the_devices_reported(target, target_playbook):
+    finished_job(target, ONE_FAILS)
     run = target_playbook([task("iot_job_info", "describe", job_id=JOB, include_executions=True)])
     assert run.rc == 0, run.output
     (job,) = run.result("describe")["jobs"]
@@ -103,8 +103,8 @@ def test_iot_job_info_counts_what_the_devices_reported(fleet, target_playbook):
     assert statuses == {"dev-1": "SUCCEEDED", "dev-2": "FAILED", "dev-3": "SUCCEEDED"}
 
 
-def test_iot_job_execution_info_and_lookup_read_the_devices_report(fleet, target_playbook):
-    finished_job(fleet, ONE_FAILS)
+def test_iot_job_execution_info_and_lookup_read_the_devices_report(target, target_playbook):
+    finished_job(target, ONE_FAILS)
     run = target_playbook([
         task("iot_job_execution_info", "failed", job_id=JOB, thing_name="dev-2"),
         task("iot_job_execution_info", "by thing", thing_name="dev-1"),
@@ -114,18 +114,18 @@ def test_iot_job_execution_info_and_lookup_read_the_devices_report(fleet, target
     assert run.rc == 0, run.output
     (failed,) = run.result("failed")["job_executions"]
     assert failed["status"] == "FAILED" and failed["status_details"] == {"details_map": REASON}
-    assert failed["thing_arn"] == fleet.thing_arn("dev-2") and failed["execution_number"] == 1
+    assert failed["thing_arn"] == target.thing_arn("dev-2") and failed["execution_number"] == 1
     assert [(item["job_id"], item["status"]) for item in run.result("by thing")["job_executions"]] == [
         (JOB, "SUCCEEDED")]
     found = run.result("lookup")["ansible_facts"]["found"]
     assert [(item["thing_name"], item["status"]) for item in found] == [("dev-3", "SUCCEEDED"), ("dev-2", "FAILED")]
 
 
-def test_iot_job_execution_cancels_and_deletes(fleet, target_playbook):
-    fleet.devices.expect({"dev-2": "IN_PROGRESS", "dev-3": "SUCCEEDED"})
-    fleet.client().create_job(jobId=JOB, targets=[fleet.thing_arn(thing) for thing in THINGS],
+def test_iot_job_execution_cancels_and_deletes(target, target_playbook):
+    target.devices.expect({"dev-2": "IN_PROGRESS", "dev-3": "SUCCEEDED"})
+    target.client().create_job(jobId=JOB, targets=[target.thing_arn(thing) for thing in THINGS],
                               document=json.dumps(DOCUMENT))
-    fleet.devices.report(JOB)
+    target.devices.report(JOB)
     execution = dict(job_id=JOB, thing_name="dev-1")
     run = target_playbook([
         task("iot_job_execution", "cancel", state="canceled", status_details={"ticket": "OPS-1"}, **execution),
@@ -142,33 +142,33 @@ def test_iot_job_execution_cancels_and_deletes(fleet, target_playbook):
     assert run.result("forced")["execution"]["status"] == "CANCELED"
     assert run.result("delete")["changed"] is True
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
-        fleet.client().describe_job_execution(jobId=JOB, thingName="dev-3")
+        target.client().describe_job_execution(jobId=JOB, thingName="dev-3")
 
 
 @xfail_on_ministack("MiniStack leaves out forceCanceled; the API reference (JobExecution) says it is true "
                     "when the execution was canceled with force")
-def test_an_execution_canceled_with_force_says_so(fleet, target_playbook):
-    fleet.devices.expect({"dev-1": "IN_PROGRESS"})
-    fleet.client().create_job(jobId=JOB, targets=[fleet.thing_arn("dev-1")], document=json.dumps(DOCUMENT))
-    fleet.devices.report(JOB)
+def test_an_execution_canceled_with_force_says_so(target, target_playbook):
+    target.devices.expect({"dev-1": "IN_PROGRESS"})
+    target.client().create_job(jobId=JOB, targets=[target.thing_arn("dev-1")], document=json.dumps(DOCUMENT))
+    target.devices.report(JOB)
     run = target_playbook([task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-1", state="canceled",
                                 force=True)])
     assert run.result("forced")["execution"]["status"] == "CANCELED"
-    assert fleet.client().describe_job_execution(jobId=JOB, thingName="dev-1")["execution"]["forceCanceled"] is True
+    assert target.client().describe_job_execution(jobId=JOB, thingName="dev-1")["execution"]["forceCanceled"] is True
 
 
 @xfail_on_ministack("MiniStack deletes a QUEUED execution without force; the API reference (DeleteJobExecution) "
                     "allows that only for a terminal status")
-def test_deleting_an_unfinished_execution_needs_force(fleet):
-    fleet.client().create_job(jobId=JOB, targets=[fleet.thing_arn("dev-1")], document=json.dumps(DOCUMENT))
-    fleet.devices.report(JOB)
+def test_deleting_an_unfinished_execution_needs_force(target):
+    target.client().create_job(jobId=JOB, targets=[target.thing_arn("dev-1")], document=json.dumps(DOCUMENT))
+    target.devices.report(JOB)
     with pytest.raises(ClientError, match="InvalidStateTransitionException"):
-        fleet.client().delete_job_execution(jobId=JOB, thingName="dev-1", executionNumber=1)
+        target.client().delete_job_execution(jobId=JOB, thingName="dev-1", executionNumber=1)
 
 
 @xfail_on_ministack("MiniStack refuses any retry count but 0 in UpdateJob; the API reference (UpdateJob, "
                     "RetryCriteria) states no such limit: to be checked on AWS")
-def test_iot_job_changes_the_retries_of_a_running_job(fleet, target_playbook):
+def test_iot_job_changes_the_retries_of_a_running_job(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT)
     run = target_playbook([
         task("iot_job", "create", retry=[{"failure_type": "FAILED", "number_of_retries": 1}], **create),
@@ -176,7 +176,7 @@ def test_iot_job_changes_the_retries_of_a_running_job(fleet, target_playbook):
     ])
     assert run.rc == 0, run.output
     assert run.result("more retries")["changed"] is True
-    assert fleet.client().describe_job(jobId=JOB)["job"]["jobExecutionsRetryConfig"] == {
+    assert target.client().describe_job(jobId=JOB)["job"]["jobExecutionsRetryConfig"] == {
         "criteriaList": [{"failureType": "FAILED", "numberOfRetries": 2}]}
 
 
@@ -184,8 +184,8 @@ def test_iot_job_changes_the_retries_of_a_running_job(fleet, target_playbook):
     (dict.fromkeys(THINGS, "SUCCEEDED"), "succeeded"),
     (ONE_FAILS, "failed"),
 ], ids=["all-succeed", "one-fails"])
-def test_the_gate_passes_or_fails_on_what_the_devices_reported(fleet, target_playbook, outcomes, verdict):
-    finished_job(fleet, outcomes)
+def test_the_gate_passes_or_fails_on_what_the_devices_reported(target, target_playbook, outcomes, verdict):
+    finished_job(target, outcomes)
     run = target_playbook([task("iot_job_execution_wait", "gate", ignore_errors=True, job_id=JOB, thing_names=THINGS,
                                 sleep=1, timeout=30)])
     result = run.result("gate")
