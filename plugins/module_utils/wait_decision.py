@@ -296,8 +296,8 @@ def cancel_request(state, verdict, policy, cancel, timeout):
                 force=bool(cancel.force))
 
 
-def cancel_text(fields):
-    """'reason code GATE_FAILED, with force'."""
+def cancel_request_text(fields):
+    """CancelJob's fields as sent: 'reason code GATE_FAILED, with force'."""
     return "reason code {0}{1}".format(fields["reason_code"], ", with force" if fields["force"] else "")
 
 
@@ -374,8 +374,8 @@ def _schedule_text(job, total):
     return "the job is still SCHEDULED"
 
 
-def _cancel_text(job):
-    """'the job was canceled (reason code GATE_FAILED: "Stopped by the gate")'."""
+def _job_canceled_text(job):
+    """How the job was canceled, as DescribeJob says: 'the job was canceled (reason code GATE_FAILED: "Stopped by the gate")'."""
     text = "the job was canceled"
     details = []
     if job.reason_code:
@@ -390,7 +390,7 @@ def _job_note(job, total):
     if job is None:
         return ""
     if job.status == "CANCELED":
-        return _cancel_text(job)
+        return _job_canceled_text(job)
     if job.scheduled:
         return _schedule_text(job, total)
     return ""
@@ -451,10 +451,10 @@ def failure_message(job_id, verdict, policy, failed_items):
         return "Job {0} is being deleted".format(job_id)
     if reason == REASON_NO_EXECUTIONS or (reason == REASON_JOB_CANCELED and verdict.total == 0):
         if verdict.job_status == "CANCELED":
-            return "Job {0}: {1} before any execution was created".format(job_id, _cancel_text(verdict.job))
+            return "Job {0}: {1} before any execution was created".format(job_id, _job_canceled_text(verdict.job))
         return "Job {0} is {1} with no executions: its targets matched no thing".format(job_id, verdict.job_status)
     if reason == REASON_JOB_CANCELED:
-        message = "Job {0}: {1}; executions: {2}".format(job_id, _cancel_text(verdict.job), _counts_text(verdict.counts))
+        message = "Job {0}: {1}; executions: {2}".format(job_id, _job_canceled_text(verdict.job), _counts_text(verdict.counts))
         # The canceled executions are the cancel's doing; name the devices that failed.
         failed_items = [item for item in failed_items if item.get("status") != "CANCELED"]
         if failed_items:

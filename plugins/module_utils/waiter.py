@@ -63,7 +63,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     Observed,
     cancel_due,
     cancel_request,
-    cancel_text,
+    cancel_request_text,
     decide_fleet,
     decide_things,
     failures_to_sample,
@@ -461,7 +461,7 @@ class Waiter:
         if request.check_mode:
             if cancel is not None:
                 result.update(changed=True, cancel=cancel["request"], msg="{0}; check mode: would cancel the job ({1})".format(
-                    message, cancel_text(cancel["request"])))
+                    message, cancel_request_text(cancel["request"])))
             return result
         if state == FAILED:
             result.update(failed=True, msg=message)
@@ -480,7 +480,7 @@ class Waiter:
                 fields = cancel["request"]
                 result.update(changed=True, canceled=True, job_status="CANCELED", reason_code=fields["reason_code"],
                               comment=fields["comment"])
-                result["msg"] += "; the gate canceled the job ({0})".format(cancel_text(fields))
+                result["msg"] += "; the gate canceled the job ({0})".format(cancel_request_text(fields))
             else:
                 # The cancel's failure is the one a playbook must act on.
                 result.update(error_fields(cancel["error"], self.secrets))
