@@ -13,7 +13,11 @@ from typing import Optional
 
 from ansible.module_utils.common.dict_transformations import recursive_diff
 
-from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import PENDING_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
+    EXECUTION_CANCELED,
+    EXECUTION_IN_PROGRESS,
+    PENDING_STATUSES,
+)
 
 
 @dataclass
@@ -73,11 +77,11 @@ def plan_execution(params, execution, check_version=True):
     if number is not None and have_number is not None and number != have_number:
         return ExecutionPlan(error="execution_number: the latest execution of job {0!r} on {1!r} is number {2}, and CancelJobExecution "
                                    "cancels only that one".format(job_id, thing, have_number))
-    if status == "CANCELED":
+    if status == EXECUTION_CANCELED:
         return ExecutionPlan(message="{0} is already canceled".format(what))
     if status not in PENDING_STATUSES:
         return ExecutionPlan(error="{0} is {1}, which is final: only a QUEUED or IN_PROGRESS execution can be canceled".format(what, status))
-    if status == "IN_PROGRESS" and not params.get("force"):
+    if status == EXECUTION_IN_PROGRESS and not params.get("force"):
         return ExecutionPlan(error="force: {0} is IN_PROGRESS: set force=true to cancel it; its device can then no longer report "
                                    "its status".format(what))
     expected, version = params.get("expected_version"), _field(execution, "versionNumber", "version_number")
@@ -88,7 +92,7 @@ def plan_execution(params, execution, check_version=True):
         request["expectedVersion"] = expected
     if params.get("status_details") is not None:
         request["statusDetails"] = dict(params["status_details"])
-    after = dict(before, status="CANCELED")
+    after = dict(before, status=EXECUTION_CANCELED)
     if params.get("status_details") is not None:
         after["status_details"] = dict(params["status_details"])
     return ExecutionPlan(cancel=request, diff=_diff(before, after))

@@ -48,9 +48,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_job,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
+    JOB_CANCELED,
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
-    TERMINAL_STATUSES,
+    UNSUCCESSFUL_STATUSES,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     FAILED,
@@ -62,17 +63,19 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     JobSnapshot,
     Observed,
     cancel_due,
-    cancel_request,
-    cancel_request_text,
     decide_fleet,
     decide_things,
     failures_to_sample,
     is_final,
-    failure_message,
     job_result,
+    tally_failure_reasons,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import (
+    cancel_request,
+    cancel_request_text,
+    failure_message,
     missing_job_message,
     success_message,
-    tally_failure_reasons,
     timeout_message,
     top_reasons_text,
 )
@@ -184,7 +187,7 @@ class FleetPoller:
     def final_executions(self, job, read_again, secrets=()):
         """Only what did not succeed; a fleet can be 100,000 strong."""
         executions = []
-        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+        for status in sorted(UNSUCCESSFUL_STATUSES):
             if job.counts.get(status):
                 try:
                     executions.extend(read_again(self._executions_in, status))
@@ -478,7 +481,7 @@ class Waiter:
             result["cancel"] = cancel["request"]
             if cancel["error"] is None:
                 fields = cancel["request"]
-                result.update(changed=True, canceled=True, job_status="CANCELED", reason_code=fields["reason_code"],
+                result.update(changed=True, canceled=True, job_status=JOB_CANCELED, reason_code=fields["reason_code"],
                               comment=fields["comment"])
                 result["msg"] += "; the gate canceled the job ({0})".format(cancel_request_text(fields))
             else:

@@ -20,8 +20,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     Observed,
     decide_fleet,
     decide_things,
-    failure_message,
     job_result,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import (
+    failure_message,
     missing_job_message,
     progress_line,
     success_message,
