@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import math
 import os
 import time
@@ -42,6 +43,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     thing_execution_summaries,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
+from ansible_collections.iotops.aws.plugins.module_utils.polling import Deadline, poll_until
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution,
     shape_execution_summary,
@@ -358,45 +360,45 @@ class Waiter:
         self.verdict = None
         self.polls = 0
         self.timeline = []
+        self.last_failure = None  # of the last round, when it failed
 
     # -- the loop -------------------------------------------------------
     def run(self):
         request = self.request
-        started = self.clock()
-        deadline = started + request.timeout
+        deadline = Deadline(request.timeout, self.clock)
         if self.retry_bounds is not None:
             # No retry of a call is sent after the deadline.
-            self.retry_bounds.not_after = deadline
+            self.retry_bounds.not_after = deadline.at
         if request.delay:
             self._pause(min(request.delay, request.timeout))
-        last_failure = None
-        while True:
-            self.polls += 1
-            self.observer.round_started()
-            try:
-                self.verdict = self._poll()
-                last_failure = None
-            except WaitAborted:
-                raise
-            except aws_errors() as exc:
-                if is_fatal(exc):
-                    raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(request.job_id), self.secrets),
-                                      error_fields(exc, self.secrets))
-                # Throttled or transient even after botocore's retries: the
-                # next round tries again; never read as a device failure.
-                last_failure = exc
-            else:
-                self._record(started, deadline)
-            finally:
-                self.observer.round_ended()
-            if request.check_mode or (self.verdict is not None and self.verdict.state != WAITING):
-                break
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                break
-            self._pause(min(request.sleep, remaining))
+        poll_until(lambda: self._round(deadline), lambda _: self._decided(), deadline, itertools.repeat(request.sleep),
+                   sleep=self._pause)
         self.observer.reporting_started()
-        return self._result(started, last_failure)
+        return self._result(deadline.started, self.last_failure)
+
+    def _round(self, deadline):
+        self.polls += 1
+        self.observer.round_started()
+        try:
+            self.verdict = self._poll()
+            self.last_failure = None
+        except WaitAborted:
+            raise
+        except aws_errors() as exc:
+            if is_fatal(exc):
+                raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(self.request.job_id), self.secrets),
+                                  error_fields(exc, self.secrets))
+            # Throttled or transient even after botocore's retries: the
+            # next round tries again; never read as a device failure.
+            self.last_failure = exc
+        else:
+            self._record(deadline.started, deadline.at)
+        finally:
+            self.observer.round_ended()
+
+    def _decided(self):
+        """Whether the wait is over before its deadline: a final verdict, or check mode's one round."""
+        return self.request.check_mode or (self.verdict is not None and self.verdict.state != WAITING)
 
     def _pause(self, seconds):
         """Sleep, a second at a time, while someone is still waiting on us."""
