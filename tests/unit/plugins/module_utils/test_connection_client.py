@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import boto3
 import pytest
+import yaml
+from ansible.module_utils import ansible_release
 from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 
 from ansible_collections.iotops.aws.plugins.module_utils.connection import (
@@ -17,6 +20,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.connection import (
 )
 from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError, RetryDeadlineReached
 from ansible_collections.iotops.aws.plugins.module_utils.retries import MAX_UNANSWERED_ATTEMPTS, RetryBounds
+from ansible_collections.iotops.aws.plugins.module_utils.user_agent import COLLECTION_VERSION
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLETOKEN"
@@ -239,3 +243,17 @@ TOKEN_PAIRING = [
 @pytest.mark.parametrize("settings, environ, token", TOKEN_PAIRING)
 def test_an_environment_token_travels_only_with_the_environment_key(settings, environ, token):
     assert token_for_key(settings, environ).get("session_token") == token
+
+
+# -- user agent ---------------------------------------------------------------
+
+def test_the_collection_version_is_galaxy_yml_s():
+    galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / "galaxy.yml").read_text())
+    assert COLLECTION_VERSION == galaxy["version"]
+
+
+def test_every_client_adds_the_collection_and_ansible_core_to_its_user_agent():
+    client = iot_client(dict(region="us-east-1"))
+    words = "ansible-core/{0} iotops.aws/{1}".format(ansible_release.__version__, COLLECTION_VERSION)
+    assert client.meta.config.user_agent_extra == words
+    assert botocore_config({"read_timeout": 20}).user_agent_extra == words
