@@ -44,7 +44,7 @@ def _diff(before, after):
     return dict(before=found[0], after=found[1]) if found else dict(before={}, after={})
 
 
-def plan_execution(params, execution, check_version=True):
+def plan_execution(params, execution, check_version=True, where=""):
     """The plan for ``params`` (iot_job_execution's checked options).
 
     With ``check_version`` false, O(expected_version) is left to AWS, which
@@ -54,7 +54,8 @@ def plan_execution(params, execution, check_version=True):
     ``execution`` is DescribeJobExecution's ``execution``, raw or shaped,
     None when there is none: for state=canceled the thing's latest
     execution (no executionNumber), for state=absent the one numbered
-    O(execution_number).
+    O(execution_number).  ``where`` (jobs_read.location_text) says where a
+    missing execution was looked for.
     """
     job_id, thing, state = params["job_id"], params["thing_name"], params["state"]
     what = "the execution of job {0!r} on {1!r}".format(job_id, thing)
@@ -62,7 +63,8 @@ def plan_execution(params, execution, check_version=True):
     if execution is None:
         if state == "absent":
             return ExecutionPlan()
-        return ExecutionPlan(error="job_id: {0} does not exist, so it cannot be canceled".format(what))
+        return ExecutionPlan(error="job_id: {0} does not exist{1}, so it cannot be canceled".format(
+            what, " " + where if where else ""))
 
     status = execution.get("status")
     have_number = _field(execution, "executionNumber", "execution_number")

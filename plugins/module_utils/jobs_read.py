@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from urllib.parse import urlparse
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     PARSE_FAILURES,
@@ -69,6 +70,19 @@ def when_missing(default=None):
                 return default
         return answer
     return decorate
+
+
+def location_text(client):
+    """Where the reads looked, for a "does not exist": 'in us-west-2', with
+    'at <url>' for an endpoint other than AWS IoT's own for the region."""
+    meta = getattr(client, "meta", None)
+    region, url = getattr(meta, "region_name", None), getattr(meta, "endpoint_url", None)
+    if not region:
+        return ""
+    text = "in {0}".format(region)
+    if url and urlparse(url).hostname not in ("iot.{0}.amazonaws.com".format(region), "iot.{0}.amazonaws.com.cn".format(region)):
+        text += " at {0}".format(url)
+    return text
 
 
 def _read(call, operation, member, kind=dict, **kwargs):

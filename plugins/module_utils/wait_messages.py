@@ -204,10 +204,10 @@ def success_message(job_id, verdict, policy):
         job_id, verdict.total, verdict.failures, limit_text(policy)), verdict)
 
 
-def missing_job_message(job_id, last_seen=None):
-    """The job is gone: never there, or deleted while the gate waited."""
+def missing_job_message(job_id, last_seen=None, where=""):
+    """The job is gone: never there (``where``: jobs_read.location_text), or deleted while the gate waited."""
     if last_seen is None:
-        return "Job {0} does not exist".format(job_id)
+        return " ".join(filter(None, ["Job {0} does not exist".format(job_id), where]))
     return "Job {0} was deleted while the gate waited on it (last seen {1}; executions: {2})".format(
         job_id, last_seen.status or "without a status", _counts_text(dict((s, n) for s, n in last_seen.counts.items() if n)))
 

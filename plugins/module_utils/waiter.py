@@ -40,6 +40,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     describe_job,
     describe_job_execution,
     job_execution_summaries,
+    location_text,
     thing_execution_summaries,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
@@ -425,7 +426,7 @@ class Waiter:
         job = describe_job(self.client, self.request.job_id)
         if job is None:
             # Seen before: deleted while the gate waited, not a typo.
-            raise WaitAborted(missing_job_message(self.request.job_id, self.job))
+            raise WaitAborted(missing_job_message(self.request.job_id, self.job, location_text(self.client)))
         self.job = JobSnapshot.from_job(shape_job(job))
         return self.poller.poll(self.job)
 

@@ -276,6 +276,11 @@ def test_a_missing_job_is_told_apart_from_a_deleted_one(last_seen, expected):
     assert missing_job_message("fw", last_seen) == expected
 
 
+def test_a_missing_job_says_where_it_was_looked_for():
+    assert missing_job_message("fw", None, "in us-west-2 at http://127.0.0.1:5000") == (
+        "Job fw does not exist in us-west-2 at http://127.0.0.1:5000")
+
+
 @pytest.mark.parametrize("snapshot, counts, expected", [
     (job("SCHEDULED", **SCHEDULED_AT), {},
      "fw: the job is still SCHEDULED, to start at 2026-05-01T02:00 - 0/0 succeeded, 0 failed, 0 in progress, 0 queued"),
