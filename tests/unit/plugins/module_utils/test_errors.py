@@ -123,7 +123,7 @@ def test_error_code(error, code):
 
 def test_describe_error_of_an_aws_error_is_one_line_with_code_and_request_id():
     error = answered_error("AccessDeniedException", 403, message="User is not authorized\nto perform:\r\n  iot:DescribeJob",
-                         request_id="6d1e-43b2")
+                           request_id="6d1e-43b2")
     text = describe_error(error, "Failed to read job executions (job_id fw)")
     assert text == ("Failed to read job executions (job_id fw): AccessDeniedException: User is not authorized "
                     "to perform: iot:DescribeJob (request id 6d1e-43b2)")
