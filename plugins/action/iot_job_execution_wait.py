@@ -26,7 +26,7 @@ import os
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import progress_line
+from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import progress_line
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import WAIT_ARGUMENT_SPEC, WAIT_MUTUALLY_EXCLUSIVE
 from ansible_collections.iotops.aws.plugins.module_utils.wait_runner import run_wait
 from ansible_collections.iotops.aws.plugins.plugin_utils.controller import HAS_BOTO3, TaskArgumentsError, validate_task_args

@@ -80,6 +80,9 @@ options:
         C({retries: {mode: adaptive}, read_timeout: 20})."
       - By default, calls use botocore's V(standard) retry mode with 15 attempts, a 5 s connect timeout and a
         10 s read timeout, and give up after 3 attempts that got no answer at all.
+      - Every request's User-Agent ends with C(ansible-core/<version> iotops.aws/<version>), botocore's
+        C(user_agent_extra), so that AWS support and CloudTrail can tell the collection's calls apart; a
+        C(user_agent_extra) given here replaces it.
       - See U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).
     type: dict
 notes:
@@ -161,6 +164,9 @@ options:
         C({retries: {mode: adaptive}, read_timeout: 20})."
       - By default, calls use botocore's V(standard) retry mode with 15 attempts, a 5 s connect timeout and a
         10 s read timeout, and give up after 3 attempts that got no answer at all.
+      - Every request's User-Agent ends with C(ansible-core/<version> iotops.aws/<version>), botocore's
+        C(user_agent_extra), so that AWS support and CloudTrail can tell the collection's calls apart; a
+        C(user_agent_extra) given here replaces it.
       - See U(https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).
     type: dict
 notes:

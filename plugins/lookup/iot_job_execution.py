@@ -42,7 +42,8 @@ options:
   on_missing:
     description:
       - What to do when a thing has no execution of the job (or the job or thing does not exist).
-      - V(error) fails the lookup, naming the job and the thing.
+      - V(error) fails the lookup, naming the job and the thing; or, when the job does not exist, saying so with
+        the region looked in and the endpoint, when one is set.
       - V(skip) leaves the thing out of the result.
       - V(warn) leaves the thing out of the result and shows a warning.
       - With V(skip) and V(warn) the result can be shorter than the list of terms; each item names its thing in
@@ -56,7 +57,8 @@ notes:
   - C(module_defaults) do not apply to lookups. Give the connection options as keyword arguments, or through
     the environment variables they read.
   - A keyword argument that is not an option of this lookup fails the lookup, so a misspelt option is not ignored.
-  - "Needs the IAM action C(iot:DescribeJobExecution)."
+  - "Needs the IAM action C(iot:DescribeJobExecution); with C(iot:DescribeJob) too, a missing job is told apart
+    from a missing execution."
 seealso:
   - module: iotops.aws.iot_job_execution_info
 """
@@ -151,7 +153,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
-from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import describe_job_execution
+from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import describe_job, describe_job_execution, location_text
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_execution
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks, check_thing_name
 from ansible_collections.iotops.aws.plugins.plugin_utils.controller import HAS_BOTO3, ControllerAws, missing_boto3
@@ -176,6 +178,7 @@ class LookupModule(LookupBase):
         aws = ControllerAws.from_options(self.get_option)
 
         items = []
+        job_missing = None  # whether the job itself does not exist, asked after the first miss
         action = "Failed to create the AWS IoT client"
         try:
             client = aws.client()
@@ -183,7 +186,9 @@ class LookupModule(LookupBase):
                 action = "Failed to describe the execution of job {0} on thing {1}".format(job_id, thing)
                 execution = describe_job_execution(client, job_id, thing, execution_number)
                 if execution is None:
-                    self._missing(job_id, thing, execution_number)
+                    if job_missing is None:
+                        job_missing = self._job_missing(client, job_id)
+                    self._missing(job_id, thing, execution_number, location_text(client) if job_missing else None)
                 else:
                     items.append(shape_execution(execution))
         except aws_errors() as exc:
@@ -202,10 +207,23 @@ class LookupModule(LookupBase):
         apply_option_checks(self._options, self.option_definitions)
         return [check_thing_name(term, "_terms") for term in self._flatten(terms)]
 
-    def _missing(self, job_id, thing, execution_number):
-        message = "job {0} has no execution on thing {1}".format(job_id, thing)
-        if execution_number is not None:
-            message += " with execution number {0}".format(execution_number)
+    @staticmethod
+    def _job_missing(client, job_id):
+        """Whether the job does not exist; False when that cannot be told
+        (no iot:DescribeJob, say): the message then names the thing."""
+        try:
+            return describe_job(client, job_id) is None
+        except aws_errors():
+            return False
+
+    def _missing(self, job_id, thing, execution_number, missing_job_where=None):
+        """``missing_job_where``: where the job itself was not found (jobs_read.location_text), or None."""
+        if missing_job_where is not None:
+            message = " ".join(filter(None, ["job {0} does not exist".format(job_id), missing_job_where]))
+        else:
+            message = "job {0} has no execution on thing {1}".format(job_id, thing)
+            if execution_number is not None:
+                message += " with execution number {0}".format(execution_number)
         on_missing = self.get_option("on_missing")
         if on_missing == "error":
             raise AnsibleLookupError(message)

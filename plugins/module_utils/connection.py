@@ -20,6 +20,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError
 from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
+from ansible_collections.iotops.aws.plugins.module_utils.user_agent import user_agent_extra
 
 try:
     import boto3
@@ -123,8 +124,9 @@ def token_for_key(settings, environ=None):
 
 
 def botocore_config(aws_config=None):
-    """Our retry and timeout defaults, with the user's ``aws_config`` on top."""
-    config = Config(**DEFAULT_BOTOCORE_CONFIG)
+    """Our retry, timeout and User-Agent defaults, with the user's ``aws_config`` on top
+    (a ``user_agent_extra`` of the user's own replaces the collection's words)."""
+    config = Config(user_agent_extra=user_agent_extra(), **DEFAULT_BOTOCORE_CONFIG)
     if aws_config:
         aws_config = dict(aws_config)
         if isinstance(aws_config.get("retries"), dict):

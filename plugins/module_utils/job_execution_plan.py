@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import before_after
-from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import PENDING_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
+    EXECUTION_CANCELED,
+    EXECUTION_IN_PROGRESS,
+    PENDING_STATUSES,
+)
 
 
 @dataclass
@@ -30,7 +34,7 @@ class ExecutionPlan:
         return not self.error and bool(self.cancel or self.delete)
 
 
-def plan_execution(params, execution, check_version=True):
+def plan_execution(params, execution, check_version=True, where=""):
     """The plan for ``params`` (iot_job_execution's checked options).
 
     With ``check_version`` false, O(expected_version) is left to AWS, which
@@ -40,7 +44,8 @@ def plan_execution(params, execution, check_version=True):
     ``execution`` is DescribeJobExecution's ``execution`` shaped (shaping.shape_execution),
     None when there is none: for state=canceled the thing's latest
     execution (no executionNumber), for state=absent the one numbered
-    O(execution_number).
+    O(execution_number).  ``where`` (jobs_read.location_text) says where a
+    missing execution was looked for.
     """
     job_id, thing, state = params["job_id"], params["thing_name"], params["state"]
     what = "the execution of job {0!r} on {1!r}".format(job_id, thing)
@@ -48,7 +53,8 @@ def plan_execution(params, execution, check_version=True):
     if execution is None:
         if state == "absent":
             return ExecutionPlan()
-        return ExecutionPlan(error="job_id: {0} does not exist, so it cannot be canceled".format(what))
+        return ExecutionPlan(error="job_id: {0} does not exist{1}, so it cannot be canceled".format(
+            what, " " + where if where else ""))
 
     status = execution.get("status")
     have_number = execution.get("execution_number")
@@ -63,11 +69,11 @@ def plan_execution(params, execution, check_version=True):
     if number is not None and have_number is not None and number != have_number:
         return ExecutionPlan(error="execution_number: the latest execution of job {0!r} on {1!r} is number {2}, and CancelJobExecution "
                                    "cancels only that one".format(job_id, thing, have_number))
-    if status == "CANCELED":
+    if status == EXECUTION_CANCELED:
         return ExecutionPlan(message="{0} is already canceled".format(what))
     if status not in PENDING_STATUSES:
         return ExecutionPlan(error="{0} is {1}, which is final: only a QUEUED or IN_PROGRESS execution can be canceled".format(what, status))
-    if status == "IN_PROGRESS" and not params.get("force"):
+    if status == EXECUTION_IN_PROGRESS and not params.get("force"):
         return ExecutionPlan(error="force: {0} is IN_PROGRESS: set force=true to cancel it; its device can then no longer report "
                                    "its status".format(what))
     expected, version = params.get("expected_version"), execution.get("version_number")
@@ -78,7 +84,7 @@ def plan_execution(params, execution, check_version=True):
         request["expectedVersion"] = expected
     if params.get("status_details") is not None:
         request["statusDetails"] = dict(params["status_details"])
-    after = dict(before, status="CANCELED")
+    after = dict(before, status=EXECUTION_CANCELED)
     if params.get("status_details") is not None:
         after["status_details"] = dict(params["status_details"])
     return ExecutionPlan(cancel=request, diff=before_after(before, after))

@@ -4,8 +4,9 @@
 
 """Reads from the AWS IoT Jobs control plane, shaped for plugin results.
 
-A read answers "not found" with None (or no items): for a reader that is
-an answer, not a failure.  Writes live in jobs_write.py, with their own rules.
+A read answers "does not exist" with None (or no items): for a reader that
+is an answer, not a failure.  ``when_missing`` holds that rule, once, for
+every read here.  Writes live in jobs_write.py, with their own rules.
 
 List calls go through botocore's paginators at the largest page size and
 yield items as pages arrive, so no caller holds a fleet-sized list it
@@ -13,6 +14,10 @@ does not return.
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
+from urllib.parse import urlparse
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     PARSE_FAILURES,
@@ -28,56 +33,89 @@ from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
 )
 
 PAGE_SIZE = 250
+# The error codes with which AWS IoT says a resource does not exist: the one
+# answer that a read returns as "nothing", never as a failure.
+MISSING_CODES = frozenset(("ResourceNotFoundException",))
 
 
-def _not_found(exc):
-    return error_code(exc) == "ResourceNotFoundException"
+def is_missing(exc):
+    """Whether AWS answered that the resource does not exist."""
+    return error_code(exc) in MISSING_CODES
 
 
-def _answer_or_none(call, operation, **kwargs):
-    """``call(**kwargs)``'s answer, or None when AWS says the resource does not exist."""
-    try:
-        return call_api(call, operation, **kwargs)
-    except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if _not_found(exc):
-            return None
-        raise
+def when_missing(default=None):
+    """Decorates a read: "does not exist" gives ``default``, every other error passes.
+
+    A generator read (a paginated list) stops at "does not exist" and
+    yields what it had, so the rule holds however late the page comes.
+    """
+    def decorate(read):
+        if inspect.isgeneratorfunction(read):
+            @functools.wraps(read)
+            def items(*args, **kwargs):
+                try:
+                    yield from read(*args, **kwargs)
+                except Exception as exc:  # botocore's errors: only "does not exist" is an answer
+                    if not is_missing(exc):
+                        raise
+            return items
+
+        @functools.wraps(read)
+        def answer(*args, **kwargs):
+            try:
+                return read(*args, **kwargs)
+            except Exception as exc:  # botocore's errors: only "does not exist" is an answer
+                if not is_missing(exc):
+                    raise
+                return default
+        return answer
+    return decorate
+
+
+def location_text(client):
+    """Where the reads looked, for a "does not exist": 'in us-west-2', with
+    'at <url>' for an endpoint other than AWS IoT's own for the region."""
+    meta = getattr(client, "meta", None)
+    region, url = getattr(meta, "region_name", None), getattr(meta, "endpoint_url", None)
+    if not region:
+        return ""
+    text = "in {0}".format(region)
+    if url and urlparse(url).hostname not in ("iot.{0}.amazonaws.com".format(region), "iot.{0}.amazonaws.com.cn".format(region)):
+        text += " at {0}".format(url)
+    return text
 
 
 def _read(call, operation, member, kind=dict, **kwargs):
-    """``call(**kwargs)[member]``, or None when AWS says the resource does not exist."""
-    response = _answer_or_none(call, operation, **kwargs)
-    return None if response is None else answer_member(response, operation, member, kind)
+    """``call(**kwargs)[member]``, checked to be a ``kind``."""
+    return answer_member(call_api(call, operation, **kwargs), operation, member, kind)
 
 
+@when_missing()
 def describe_job(client, job_id):
     return _read(client.describe_job, "DescribeJob", "job", jobId=job_id)
 
 
+@when_missing((None, None))
 def describe_job_and_source(client, job_id):
     """DescribeJob's ``job`` and its top-level ``documentSource``; (None, None) for no job."""
-    response = _answer_or_none(client.describe_job, "DescribeJob", jobId=job_id)
-    if response is None:
-        return None, None
+    response = call_api(client.describe_job, "DescribeJob", jobId=job_id)
     return answer_member(response, "DescribeJob", "job", dict), response.get("documentSource")
 
 
+@when_missing()
 def get_job_document(client, job_id):
     """The job document's text, or None for no job."""
     return _read(client.get_job_document, "GetJobDocument", "document", str, jobId=job_id)
 
 
+@when_missing()
 def list_tags_for_resource(client, resource_arn):
     """The resource's tags as a dict, or None when it does not exist."""
-    try:
-        return dict((tag["Key"], tag.get("Value", "")) for tag in _paged(client, "list_tags_for_resource", "tags",
-                                                                         resourceArn=resource_arn))
-    except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if _not_found(exc):
-            return None
-        raise
+    return dict((tag["Key"], tag.get("Value", "")) for tag in _paged(client, "list_tags_for_resource", "tags",
+                                                                     resourceArn=resource_arn))
 
 
+@when_missing()
 def describe_job_execution(client, job_id, thing_name, execution_number=None):
     kwargs = dict(jobId=job_id, thingName=thing_name)
     if execution_number is not None:
@@ -85,10 +123,12 @@ def describe_job_execution(client, job_id, thing_name, execution_number=None):
     return _read(client.describe_job_execution, "DescribeJobExecution", "execution", **kwargs)
 
 
+@when_missing()
 def thing_arn(client, thing_name):
     return _read(client.describe_thing, "DescribeThing", "thingArn", str, thingName=thing_name)
 
 
+@when_missing()
 def thing_group_arn(client, group_name):
     return _read(client.describe_thing_group, "DescribeThingGroup", "thingGroupArn", str, thingGroupName=group_name)
 
@@ -107,18 +147,16 @@ def _paged(client, method, member, **kwargs):
 
 def _summaries(client, method, **kwargs):
     kwargs = dict((key, value) for key, value in kwargs.items() if value is not None)
-    try:
-        yield from _paged(client, method, "executionSummaries", PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
-    except Exception as exc:  # botocore's errors: only "not found" is an answer
-        if not _not_found(exc):
-            raise
+    return _paged(client, method, "executionSummaries", PaginationConfig={"PageSize": PAGE_SIZE}, **kwargs)
 
 
+@when_missing()
 def job_execution_summaries(client, job_id, status=None):
     """Raw summaries of a job's executions, one page at a time."""
-    return _summaries(client, "list_job_executions_for_job", jobId=job_id, status=status)
+    yield from _summaries(client, "list_job_executions_for_job", jobId=job_id, status=status)
 
 
+@when_missing()
 def thing_execution_summaries(client, thing_name, status=None, job_id=None):
     """Raw summaries of a thing's executions, optionally of one job only."""
     for summary in _summaries(client, "list_job_executions_for_thing", thingName=thing_name, status=status, jobId=job_id):

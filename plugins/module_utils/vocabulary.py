@@ -4,20 +4,41 @@
 
 """The AWS IoT Jobs words the collection uses: statuses and their groups.
 
-Options' choices, the gate's rules and the result shaping all take their
-statuses from here, so a status AWS adds is added once.
+Options' choices, the gate's rules, the plans and the result shaping all
+take their statuses from here, so a status AWS adds is added once.
 """
 
 from __future__ import annotations
 
-JOB_EXECUTION_STATUSES = ("QUEUED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED")
-PENDING_STATUSES = frozenset(("QUEUED", "IN_PROGRESS"))
-TERMINAL_STATUSES = frozenset(JOB_EXECUTION_STATUSES) - PENDING_STATUSES
-# The failure types a job's jobExecutionsRetryConfig can retry.
-RETRYABLE_STATUSES = frozenset(("FAILED", "TIMED_OUT"))
+# A job execution's status (JobExecutionStatus).
+EXECUTION_QUEUED = "QUEUED"
+EXECUTION_IN_PROGRESS = "IN_PROGRESS"
+EXECUTION_SUCCEEDED = "SUCCEEDED"
+EXECUTION_FAILED = "FAILED"
+EXECUTION_TIMED_OUT = "TIMED_OUT"
+EXECUTION_REJECTED = "REJECTED"
+EXECUTION_REMOVED = "REMOVED"
+EXECUTION_CANCELED = "CANCELED"
 
-JOB_STATUSES = ("SCHEDULED", "IN_PROGRESS", "COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
-# Job statuses in which iot_job changes nothing.
-FINISHED_JOB_STATUSES = ("COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
-# Job statuses DeleteJob refuses without force.
-RUNNING_JOB_STATUSES = ("IN_PROGRESS", "SCHEDULED")
+JOB_EXECUTION_STATUSES = (EXECUTION_QUEUED, EXECUTION_IN_PROGRESS, EXECUTION_SUCCEEDED, EXECUTION_FAILED,
+                          EXECUTION_TIMED_OUT, EXECUTION_REJECTED, EXECUTION_REMOVED, EXECUTION_CANCELED)
+PENDING_STATUSES = frozenset((EXECUTION_QUEUED, EXECUTION_IN_PROGRESS))
+TERMINAL_STATUSES = frozenset(JOB_EXECUTION_STATUSES) - PENDING_STATUSES
+# Every way an execution can end other than in success.
+UNSUCCESSFUL_STATUSES = TERMINAL_STATUSES - {EXECUTION_SUCCEEDED}
+# The failure types a job's jobExecutionsRetryConfig can retry.
+RETRYABLE_STATUSES = frozenset((EXECUTION_FAILED, EXECUTION_TIMED_OUT))
+
+# A job's status (JobStatus).
+JOB_SCHEDULED = "SCHEDULED"
+JOB_IN_PROGRESS = "IN_PROGRESS"
+JOB_COMPLETED = "COMPLETED"
+JOB_CANCELED = "CANCELED"
+JOB_DELETION_IN_PROGRESS = "DELETION_IN_PROGRESS"
+
+# Job statuses after which AWS neither creates nor retries executions.
+# SCHEDULED is not one: the job has not started, or waits for its next
+# maintenance window, and will roll out (and retry) again.
+FINISHED_JOB_STATUSES = (JOB_COMPLETED, JOB_CANCELED, JOB_DELETION_IN_PROGRESS)
+# Job statuses in which executions may still run.
+RUNNING_JOB_STATUSES = (JOB_IN_PROGRESS, JOB_SCHEDULED)

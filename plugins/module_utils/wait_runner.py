@@ -18,18 +18,17 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_options import bui
 from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter
 
 
-def run_wait(params, check_mode=False, on_poll=None, observer=None, client_factory=iot_client):
+def run_wait(params, check_mode=False, on_poll=None, observer=None):
     """The wait's result for parameters already checked against WAIT_ARGUMENT_SPEC.
 
     Always returns a result: ``failed`` with a one-line ``msg`` on bad
     input, bad connection settings or an AWS refusal (with ``error`` and
-    ``response_metadata`` for the last).  ``client_factory(settings,
-    retry_bounds)`` builds the client.
+    ``response_metadata`` for the last).
     """
     try:
         request = build_wait_request(params, check_mode)
         retry_bounds = RetryBounds()
-        client = client_factory(params, retry_bounds)
+        client = iot_client(params, retry_bounds)
     except (InvalidOption, ConnectionSettingsError) as exc:
         return dict(failed=True, changed=False, msg=str(exc))
     waiter = Waiter(client, request, retry_bounds, on_poll=on_poll, secrets=secrets_in(params), observer=observer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import math
 import os
 import time
@@ -39,19 +40,22 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     describe_job,
     describe_job_execution,
     job_execution_summaries,
+    location_text,
     thing_execution_summaries,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import cancel_job_request
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
+from ansible_collections.iotops.aws.plugins.module_utils.polling import Deadline, poll_until
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
     shape_execution,
     shape_execution_summary,
     shape_job,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
+    JOB_CANCELED,
     PENDING_STATUSES,
     RETRYABLE_STATUSES,
-    TERMINAL_STATUSES,
+    UNSUCCESSFUL_STATUSES,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     FAILED,
@@ -63,17 +67,19 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     JobSnapshot,
     Observed,
     cancel_due,
-    cancel_request,
-    cancel_text,
     decide_fleet,
     decide_things,
     failures_to_sample,
     is_final,
-    failure_message,
     job_result,
+    tally_failure_reasons,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import (
+    cancel_request,
+    cancel_request_text,
+    failure_message,
     missing_job_message,
     success_message,
-    tally_failure_reasons,
     timeout_message,
     top_reasons_text,
 )
@@ -185,7 +191,7 @@ class FleetPoller:
     def final_executions(self, job, read_again, secrets=()):
         """Only what did not succeed; a fleet can be 100,000 strong."""
         executions = []
-        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+        for status in sorted(UNSUCCESSFUL_STATUSES):
             if job.counts.get(status):
                 try:
                     executions.extend(read_again(self._executions_in, status))
@@ -356,45 +362,45 @@ class Waiter:
         self.verdict = None
         self.polls = 0
         self.timeline = []
+        self.last_failure = None  # of the last round, when it failed
 
     # -- the loop -------------------------------------------------------
     def run(self):
         request = self.request
-        started = self.clock()
-        deadline = started + request.timeout
+        deadline = Deadline(request.timeout, self.clock)
         if self.retry_bounds is not None:
             # No retry of a call is sent after the deadline.
-            self.retry_bounds.not_after = deadline
+            self.retry_bounds.not_after = deadline.at
         if request.delay:
             self._pause(min(request.delay, request.timeout))
-        last_failure = None
-        while True:
-            self.polls += 1
-            self.observer.round_started()
-            try:
-                self.verdict = self._poll()
-                last_failure = None
-            except WaitAborted:
-                raise
-            except aws_errors() as exc:
-                if is_fatal(exc):
-                    raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(request.job_id), self.secrets),
-                                      error_fields(exc, self.secrets))
-                # Throttled or transient even after botocore's retries: the
-                # next round tries again; never read as a device failure.
-                last_failure = exc
-            else:
-                self._record(started, deadline)
-            finally:
-                self.observer.round_ended()
-            if request.check_mode or (self.verdict is not None and self.verdict.state != WAITING):
-                break
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                break
-            self._pause(min(request.sleep, remaining))
+        poll_until(lambda: self._round(deadline), lambda _: self._decided(), deadline, itertools.repeat(request.sleep),
+                   sleep=self._pause)
         self.observer.reporting_started()
-        return self._result(started, last_failure)
+        return self._result(deadline.started, self.last_failure)
+
+    def _round(self, deadline):
+        self.polls += 1
+        self.observer.round_started()
+        try:
+            self.verdict = self._poll()
+            self.last_failure = None
+        except WaitAborted:
+            raise
+        except aws_errors() as exc:
+            if is_fatal(exc):
+                raise WaitAborted(describe_error(exc, "Failed to poll job {0}".format(self.request.job_id), self.secrets),
+                                  error_fields(exc, self.secrets))
+            # Throttled or transient even after botocore's retries: the
+            # next round tries again; never read as a device failure.
+            self.last_failure = exc
+        else:
+            self._record(deadline.started, deadline.at)
+        finally:
+            self.observer.round_ended()
+
+    def _decided(self):
+        """Whether the wait is over before its deadline: a final verdict, or check mode's one round."""
+        return self.request.check_mode or (self.verdict is not None and self.verdict.state != WAITING)
 
     def _pause(self, seconds):
         """Sleep, a second at a time, while someone is still waiting on us."""
@@ -421,7 +427,7 @@ class Waiter:
         job = describe_job(self.client, self.request.job_id)
         if job is None:
             # Seen before: deleted while the gate waited, not a typo.
-            raise WaitAborted(missing_job_message(self.request.job_id, self.job))
+            raise WaitAborted(missing_job_message(self.request.job_id, self.job, location_text(self.client)))
         self.job = JobSnapshot.from_job(shape_job(job))
         return self.poller.poll(self.job)
 
@@ -462,7 +468,7 @@ class Waiter:
         if request.check_mode:
             if cancel is not None:
                 result.update(changed=True, cancel=cancel["request"], msg="{0}; check mode: would cancel the job ({1})".format(
-                    message, cancel_text(cancel["request"])))
+                    message, cancel_request_text(cancel["request"])))
             return result
         if state == FAILED:
             result.update(failed=True, msg=message)
@@ -479,9 +485,9 @@ class Waiter:
             result["cancel"] = cancel["request"]
             if cancel["error"] is None:
                 fields = cancel["request"]
-                result.update(changed=True, canceled=True, job_status="CANCELED", reason_code=fields["reason_code"],
+                result.update(changed=True, canceled=True, job_status=JOB_CANCELED, reason_code=fields["reason_code"],
                               comment=fields["comment"])
-                result["msg"] += "; the gate canceled the job ({0})".format(cancel_text(fields))
+                result["msg"] += "; the gate canceled the job ({0})".format(cancel_request_text(fields))
             else:
                 # The cancel's failure is the one a playbook must act on.
                 result.update(error_fields(cancel["error"], self.secrets))

@@ -479,7 +479,6 @@ diff:
 """
 
 import datetime
-import time
 
 from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors, error_code
@@ -492,10 +491,13 @@ from ansible_collections.iotops.aws.plugins.module_utils.job_plan import (
 )
 from ansible_collections.iotops.aws.plugins.module_utils.job_targets import NAME, classify_targets, resolve_target_name, unique_target_arns
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
+from ansible_collections.iotops.aws.plugins.module_utils.polling import Deadline, doubling, poll_until
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import shape_job
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
-# The deletion wait's pause between DescribeJob calls grows to this many seconds.
+# The deletion wait's pause between DescribeJob calls starts at the first
+# and doubles up to the second, in seconds.
+FIRST_PAUSE_SECONDS = 0.5
 MAX_POLL_SECONDS = 5.0
 
 
@@ -552,20 +554,14 @@ def _create(module, client, params, arns, plan, done):
 
 
 def _wait_until_gone(module, client, job_id, changed):
-    """Poll DescribeJob until the job is gone, within wait_timeout (monotonic clock)."""
+    """Poll DescribeJob until the job is gone, within wait_timeout."""
     timeout = module.params["wait_timeout"]
-    deadline = time.monotonic() + timeout
-    pause = 0.5
-    while True:
-        job = jobs_read.describe_job(client, job_id)
-        if job is None:
-            return None
-        left = deadline - time.monotonic()
-        if left <= 0:
-            module.fail_json(msg="wait_timeout: job {0!r} was still {1} after {2} s".format(job_id, job.get("status"), timeout),
-                             changed=changed, job=shape_job(job))
-        time.sleep(min(pause, left))
-        pause = min(pause * 2, MAX_POLL_SECONDS)
+    job, gone = poll_until(lambda: jobs_read.describe_job(client, job_id), lambda job: job is None, Deadline(timeout),
+                           doubling(FIRST_PAUSE_SECONDS, MAX_POLL_SECONDS))
+    if not gone:
+        module.fail_json(msg="wait_timeout: job {0!r} was still {1} after {2} s".format(job_id, job.get("status"), timeout),
+                         changed=changed, job=shape_job(job))
+    return None
 
 
 def main():

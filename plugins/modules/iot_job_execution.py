@@ -187,7 +187,8 @@ def main():
     number = params["execution_number"] if params["state"] == "absent" else None
     try:
         execution = jobs_read.describe_job_execution(client, job_id, thing, number)
-        plan = plan_execution(params, shape_execution(execution) if execution else None, check_version=module.check_mode)
+        plan = plan_execution(params, shape_execution(execution) if execution else None, check_version=module.check_mode,
+                              where=jobs_read.location_text(client))
         if plan.error:
             module.fail_json(msg=plan.error, execution=shape_execution(execution) if execution else None)
         if plan.changed and not module.check_mode:

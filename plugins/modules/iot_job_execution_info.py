@@ -165,7 +165,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsM
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
 
 
-def describe_target(params):
+def identifiers_text(params):
     parts = ["{0} {1}".format(key, params[key]) for key in ("job_id", "thing_name", "execution_number") if params[key] is not None]
     return ", ".join(parts)
 
@@ -195,7 +195,7 @@ def main():
             )
         )
     except aws_errors() as exc:
-        module.fail_json_aws(exc, msg="Failed to read job executions ({0})".format(describe_target(params)))
+        module.fail_json_aws(exc, msg="Failed to read job executions ({0})".format(identifiers_text(params)))
     module.exit_json(changed=False, job_executions=executions)
 
 

@@ -24,7 +24,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     HAS_BOTO3,
     iot_client,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.errors import describe_error, failure, secrets_in
+from ansible_collections.iotops.aws.plugins.module_utils.errors import describe_error, secrets_in
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
 
 __all__ = ["HAS_BOTO3", "ControllerAws", "TaskArgumentsError", "missing_boto3", "validate_task_args"]
@@ -80,7 +80,3 @@ class ControllerAws:
     def error_text(self, exc, msg):
         """One line: ``msg``, the AWS error code and the request id."""
         return describe_error(exc, msg, self.secrets)
-
-    def failure(self, exc, msg):
-        """A failed task's result: the one line plus ``error`` and ``response_metadata``."""
-        return failure(exc, msg, self.secrets)

@@ -126,7 +126,8 @@ def test_cancel_on_a_thing_without_execution_fails_and_bad_input_sends_nothing(j
     assert iot.calls()[before:] == []
     run = playbook([task("no execution", thing_name="sensor-9", state="canceled", ignore_errors=True)])
     assert one_line(run, "no execution") == (
-        "job_id: the execution of job {0!r} on 'sensor-9' does not exist, so it cannot be canceled".format(JOB))
+        "job_id: the execution of job {0!r} on 'sensor-9' does not exist in us-east-1 at {1}, so it cannot be "
+        "canceled".format(JOB, iot.url))
     assert writes(iot) == []
 
 

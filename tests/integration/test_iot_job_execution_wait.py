@@ -141,7 +141,7 @@ def test_a_missing_job_fails_at_once(playbook, iot):
     run = playbook([wait_task(job_id="no-such-job", thing_names=["dev-1"], timeout=300)])
     result = run.result("wait")
     assert run.status("wait") == "failed"
-    assert result["msg"] == "Job no-such-job does not exist"
+    assert result["msg"] == "Job no-such-job does not exist in us-east-1 at {0}".format(iot.url)
     assert [call.api for call in iot.calls()] == ["DescribeJob"]
 
 

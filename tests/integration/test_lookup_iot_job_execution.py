@@ -71,6 +71,16 @@ def test_on_missing_modes(iot, playbook):
     assert run.result("warn")["warnings"] == ["Skipping dev-9: job fw has no execution on thing dev-9"]
 
 
+def test_a_missing_job_is_named_as_missing_with_where_it_was_looked_for(iot, playbook):
+    iot.fleet.ensure_things(["dev-1"])
+    run = playbook([lookup_task("lookup", "query('iotops.aws.iot_job_execution', 'dev-1', job_id='fw-nope')",
+                                ignore_errors=True)])
+
+    assert run.status("lookup") == "failed"
+    assert run.result("lookup")["msg"].endswith("failed: job fw-nope does not exist in us-east-1 at {0}".format(iot.url))
+    assert [call.api for call in iot.calls()] == ["DescribeJobExecution", "DescribeJob"]
+
+
 def test_region_comes_from_the_environment(iot, playbook):
     iot.fleet.create_job("fw", things=["dev-1"], default=device("SUCCEEDED", start=0.0, finish=0.05))
     iot.fleet.settle("fw")
@@ -82,11 +92,12 @@ def test_region_comes_from_the_environment(iot, playbook):
     calls_with_region = len(iot.calls())
     unset = playbook([task], env={"AWS_REGION": None, "AWS_DEFAULT_REGION": None})
 
-    assert elsewhere.result("lookup")["msg"].endswith("failed: job fw has no execution on thing dev-1")
+    # The job is in us-east-1: in eu-west-1 it does not exist, and the message says where it looked.
+    assert elsewhere.result("lookup")["msg"].endswith("failed: job fw does not exist in eu-west-1 at {0}".format(iot.url))
     assert found.result("lookup")["ansible_facts"]["found"]["thing_name"] == "dev-1"
     assert unset.status("lookup") == "failed"
     assert "region is not set" in unset.result("lookup")["msg"]
-    assert len(iot.calls()) == calls_with_region == 2
+    assert len(iot.calls()) == calls_with_region == 3  # the miss in eu-west-1 asks DescribeJob too
 
 
 def test_execution_number_selects_an_earlier_attempt(iot, playbook):

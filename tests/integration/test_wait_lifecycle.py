@@ -271,7 +271,7 @@ def test_a_missing_job_is_told_apart_from_a_deleted_one(playbook, iot, delete_fi
     ])
     message = run.result("result")["msg"]
     if delete_first:
-        assert message == "Job fw-gone does not exist"
+        assert message == "Job fw-gone does not exist in us-east-1 at {0}".format(iot.url)
     else:
         assert message.startswith("Job fw-gone was deleted while the gate waited on it (last seen IN_PROGRESS")
 

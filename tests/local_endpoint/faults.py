@@ -106,6 +106,7 @@ class RecordedRequest:
     security_token: str | None
     attempt: int
     fault: str | None
+    user_agent: str | None = None
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -225,6 +226,7 @@ class FaultyEndpoint:
                 status=None, access_key=credential.group(1) if credential else None,
                 security_token=environ.get("HTTP_X_AMZ_SECURITY_TOKEN"),
                 attempt=int(attempt.group(1)) if attempt else 1, fault=fault,
+                user_agent=environ.get("HTTP_USER_AGENT"),
             )
             self.requests.append(record)
 

@@ -99,6 +99,19 @@ class StubbedAws:
             self._answers.append(lambda stubber: stubber.add_response(
                 "describe_job_execution", {"execution": found}, expected))
 
+    def job(self, exists=True, error=None):
+        """DescribeJob's answer, which the lookup asks after its first miss: the
+        job, no such job, or the AWS error code ``error``."""
+        if error is not None:
+            self._answers.append(lambda stubber: stubber.add_client_error(
+                "describe_job", error, "not allowed: iot:DescribeJob", 403, expected_params=dict(jobId="fw")))
+        elif exists:
+            self._answers.append(lambda stubber: stubber.add_response(
+                "describe_job", {"job": {"jobId": "fw", "status": "IN_PROGRESS"}}, dict(jobId="fw")))
+        else:
+            self._answers.append(lambda stubber: stubber.add_client_error(
+                "describe_job", "ResourceNotFoundException", "no such job", 404, expected_params=dict(jobId="fw")))
+
     def fail(self, code, message, status):
         self._answers.append(lambda stubber: stubber.add_client_error(
             "describe_job_execution", code, message, status))
@@ -167,6 +180,7 @@ def test_execution_number_is_sent(aws, given, sent):
 
 def test_on_missing_error_names_the_job_and_the_thing(aws, warnings):
     aws.answer("dev-1")
+    aws.job()
     aws.answer("dev-2", execution("dev-2"))
 
     with pytest.raises(AnsibleLookupError) as raised:
@@ -178,6 +192,7 @@ def test_on_missing_error_names_the_job_and_the_thing(aws, warnings):
 
 def test_on_missing_error_names_the_execution_number(aws):
     aws.answer("dev-1", execution_number=7)
+    aws.job()
 
     with pytest.raises(AnsibleLookupError, match="^job fw has no execution on thing dev-1 with execution number 7$"):
         lookup(["dev-1"], job_id="fw", execution_number=7, region="eu-west-1")
@@ -186,6 +201,7 @@ def test_on_missing_error_names_the_execution_number(aws):
 @pytest.mark.parametrize("on_missing, warned", [("skip", []), ("warn", ["dev-1"])])
 def test_on_missing_skip_and_warn_leave_the_thing_out(aws, warnings, on_missing, warned):
     aws.answer("dev-1")
+    aws.job()
     aws.answer("dev-2", execution("dev-2"))
 
     items = lookup(["dev-1", "dev-2"], job_id="fw", on_missing=on_missing, region="eu-west-1")
@@ -194,6 +210,27 @@ def test_on_missing_skip_and_warn_leave_the_thing_out(aws, warnings, on_missing,
     assert len(warnings) == len(warned)
     for thing, warning in zip(warned, warnings):
         assert "job fw has no execution on thing {0}".format(thing) in warning
+    aws.assert_all_answered()
+
+
+def test_a_missing_job_is_named_with_the_region_once_for_every_thing(aws, warnings):
+    aws.answer("dev-1")
+    aws.job(exists=False)
+    aws.answer("dev-2")
+
+    assert lookup(["dev-1", "dev-2"], job_id="fw", on_missing="warn", region="eu-west-1") == []
+
+    assert warnings == ["Skipping dev-1: job fw does not exist in eu-west-1",
+                        "Skipping dev-2: job fw does not exist in eu-west-1"]
+    aws.assert_all_answered()
+
+
+def test_a_job_that_cannot_be_described_leaves_the_thing_s_message(aws):
+    aws.answer("dev-1")
+    aws.job(error="AccessDeniedException")
+
+    with pytest.raises(AnsibleLookupError, match="^job fw has no execution on thing dev-1$"):
+        lookup(["dev-1"], job_id="fw", region="eu-west-1")
     aws.assert_all_answered()
 
 

@@ -16,13 +16,12 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     JobSnapshot,
     Observed,
     cancel_due,
-    cancel_request,
     decide_fleet,
     decide_things,
     failures_to_sample,
     tally_failure_reasons,
-    top_reasons_text,
 )
+from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import cancel_request, top_reasons_text
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import WAIT_ARGUMENT_SPEC, build_wait_request
 
 

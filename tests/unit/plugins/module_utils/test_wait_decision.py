@@ -20,8 +20,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     Observed,
     decide_fleet,
     decide_things,
-    failure_message,
     job_result,
+)
+from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import (
+    failure_message,
     missing_job_message,
     progress_line,
     success_message,
@@ -272,6 +274,11 @@ def test_success_message_says_the_job_was_canceled_in_report_only_mode():
 ])
 def test_a_missing_job_is_told_apart_from_a_deleted_one(last_seen, expected):
     assert missing_job_message("fw", last_seen) == expected
+
+
+def test_a_missing_job_says_where_it_was_looked_for():
+    assert missing_job_message("fw", None, "in us-west-2 at http://127.0.0.1:5000") == (
+        "Job fw does not exist in us-west-2 at http://127.0.0.1:5000")
 
 
 @pytest.mark.parametrize("snapshot, counts, expected", [
