@@ -100,7 +100,7 @@ def _stage(stage, index):
                           "reasons", numeric=(2,)))
     else:
         out.append("<p style=\"font-size:13px\">The failed devices reported no reasons.</p>")
-    if stage.failure_sample:
+    if stage.failure_sample and stage.failure_sample[1]:
         sampled, failed, silent = stage.failure_sample
         out.append("<p class=\"sample\" style=\"font-size:12px;color:#616161\">Reasons read from {0} of {1} failed "
                    "devices; {2} of those reported none.</p>".format(sampled, failed, silent))
@@ -117,7 +117,7 @@ def _stage(stage, index):
     else:
         out.append("<p style=\"font-size:13px\">None.</p>")
     out.append("</div>")
-    return "".join(out)
+    return "\n".join(out)
 
 
 def _facts(facts):
@@ -137,7 +137,7 @@ def render_html(report):
     if report.canceled:
         headline.append("the job was canceled")
     parts = [
-        "<!DOCTYPE html>\n",
+        "<!DOCTYPE html>",
         "<html lang=\"en\"><head><meta charset=\"utf-8\"/>",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>",
         "<title>{0}</title><style>{1}</style></head>".format(_e(report.title), PRINT_CSS),
@@ -148,4 +148,5 @@ def render_html(report):
     ]
     parts.extend(_stage(stage, index) for index, stage in enumerate(report.stages))
     parts.append("</body></html>\n")
-    return "".join(parts)
+    # One block a line, so that --diff and a reader of the source can follow.
+    return "\n".join(parts)

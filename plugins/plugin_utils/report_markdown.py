@@ -17,7 +17,8 @@ import re
 from ansible_collections.iotops.aws.plugins.plugin_utils.report_model import SERIES, SERIES_LABELS, duration_text
 
 REASONS_LISTED = 3
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Inline text never starts a line, so only inline markup needs escaping.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()|~])")
 
 
 def md(value):

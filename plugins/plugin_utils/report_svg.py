@@ -107,9 +107,10 @@ def timeline_chart(stage):
                         series, COLOURS[series], " ".join("{0},{1}".format(_n(a), _n(b)) for a, b in coords)))
         label_slots.append([coords[-1][1], series, points[-1].value(series)])
     # End labels, spread so that equal values do not print on each other.
-    label_slots.sort(key=lambda slot: slot[0])
+    # From the bottom up, so that none goes below the axis.
+    label_slots.sort(key=lambda slot: (-slot[0], SERIES.index(slot[1])))
     for index in range(1, len(label_slots)):
-        label_slots[index][0] = max(label_slots[index][0], label_slots[index - 1][0] + 15)
+        label_slots[index][0] = min(label_slots[index][0], label_slots[index - 1][0] - 15)
     for at_y, series, value in label_slots:
         body.append("<text x=\"{0}\" y=\"{1}\" fill=\"{2}\" {3}>{4} {5}</text>".format(
             m["left"] + plot_w + 8, _n(at_y + 4), COLOURS[series], FONT, value, SERIES_LABELS[series]))
