@@ -1,0 +1,151 @@
+"""rollout_report in real ansible-playbook runs: the report of gates that
+really ran against the local endpoint, its figures checked against their
+registered results, check mode, reruns and errors.
+
+Devices move on the request clock, so each stage's timeline has several
+polls however fast the machine is.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from conftest import create_job_task
+from report_parsing import figures, parse_html, parse_xml, rows
+
+WAIT = "iotops.aws.iot_job_execution_wait"
+REPORT = "iotops.aws.rollout_report"
+REASONS = ({"reason": "flash write error", "step": "write"}, {"reason": "battery below 20%"},
+           {"reason": "checksum mismatch", "image": "fw-2.4.1"})
+# name, devices, failing every Nth device (0: none), gate limit
+STAGES = (("canaries", 10, 0, dict(max_failures=0)),
+          ("early wave", 40, 20, dict(max_failures=2)),
+          ("fleet", 150, 6, dict(max_failure_percent=5, cancel_on_failure=True)))
+
+
+def _devices(prefix, count, failing_every):
+    """Devices that start and finish at staggered times; every Nth one fails
+    with one of REASONS."""
+    devices = {}
+    for index in range(count):
+        start = 0.5 + (index % 9) * 0.5
+        spec = dict(outcome="SUCCEEDED", start=start, finish=start + 1.0 + (index % 7) * 0.75)
+        if failing_every and index % failing_every == failing_every - 1:
+            kind = (index // failing_every) % len(REASONS)
+            spec.update(outcome="REJECTED" if kind == 1 else "FAILED", details=REASONS[kind])
+        devices["{0}-{1:03d}".format(prefix, index)] = spec
+    return devices
+
+
+def rollout_tasks(iot, report_args):
+    """Create and gate the three stages (a job each), then report on them."""
+    tasks, stages = [], []
+    for number, (name, count, failing_every, limit) in enumerate(STAGES, start=1):
+        job_id = "fw-2-4-1-stage-{0}".format(number)
+        devices = _devices("stage{0}-dev".format(number), count, failing_every)
+        tasks.append(create_job_task(iot, job_id=job_id, things=sorted(devices), devices=devices))
+        register = "gate_{0}".format(number)
+        tasks.append({"name": "gate " + name, WAIT: dict(job_id=job_id, sleep=0.3, timeout=90, min_executions=count,
+                                                         failure_reasons_sample=100, **limit),
+                      "register": register, "ignore_errors": True})
+        stage = {"name": name, "result": "{{ " + register + " }}"}
+        stage.update((key, value) for key, value in limit.items() if key.startswith("max_"))
+        stages.append(stage)
+    tasks.append({"name": "report", REPORT: dict(dict(stages=stages), **report_args)})
+    return tasks
+
+
+def _check_figures(html_text, run):
+    """Every figure in the page is the one in the gate's registered result."""
+    parse_html(html_text)
+    root = parse_xml(html_text)
+    shown = figures(root)
+    for name, _, _, _ in STAGES:
+        result = run.result("gate " + name)
+        assert result["timeline"], name
+        for status, count in result["status_counts"].items():
+            assert shown["{0}:{1}".format(name, status)] == count, (name, status)
+        assert shown[name + ":total"] == sum(result["status_counts"].values())
+    reasons = [[key, value, str(count)] for name, _, _, _ in STAGES
+               for key, values in run.result("gate " + name)["failure_reasons"].items() for value, count in values.items()]
+    assert sorted(rows(root, "reasons")) == sorted(reasons)
+    failed = [[e["thing_name"], e["status"]] for name, _, _, _ in STAGES
+              for e in run.result("gate " + name)["job_executions"] if e["status"] != "SUCCEEDED"]
+    assert sorted(r[:2] for r in rows(root, "failed-devices")) == sorted(failed)
+    return root
+
+
+@pytest.mark.smoke
+def test_the_report_of_a_three_stage_rollout_matches_its_gates(playbook, iot, request_clock, tmp_path):
+    request_clock()
+    html, markdown = tmp_path / "report.html", tmp_path / "report.md"
+    args = dict(path=str(html), markdown_path=str(markdown), job_id="fw-2-4-1")
+    tasks = rollout_tasks(iot, args)
+    tasks.append({"name": "report again", REPORT: tasks[-1][REPORT]})
+    tasks.append({"name": "report in check mode", REPORT: dict(tasks[-1][REPORT], path=str(tmp_path / "never.html"),
+                                                                 markdown_path=None), "check_mode": True})
+    # The collection's group defaults reach the report too; it must accept them.
+    run = playbook(tasks, module_defaults={"group/iotops.aws.aws": {"region": "us-east-1"}})
+    assert run.rc == 0, run.output
+    verdicts = [run.result("gate " + name)["verdict"] for name, _, _, _ in STAGES]
+    assert verdicts == ["succeeded", "succeeded", "failed"], [run.result("gate " + n)["msg"] for n, _, _, _ in STAGES]
+
+    report = run.result("report")
+    assert report["changed"] is True and report["verdict"] == "failed"
+    assert [s["name"] for s in report["stages"]] == [name for name, _, _, _ in STAGES]
+    assert [s["limit"] for s in report["stages"]] == ["max_failures 0", "max_failures 2", "max_failure_percent 5"]
+    root = _check_figures(html.read_text(encoding="utf-8"), run)
+    assert len([svg for svg in root.iter("{http://www.w3.org/2000/svg}svg")]) == 3 + 2, "3 timelines, 2 reason charts"
+    assert markdown.read_text(encoding="utf-8") == report["markdown"]
+    assert "**Verdict: failed** \u00b7 job fw\\-2\\-4\\-1" not in report["markdown"]
+    assert report["markdown"].splitlines()[2].startswith("**Verdict: failed** \u00b7 job fw-2-4-1 \u00b7 3 stages")
+
+    assert run.result("report again")["changed"] is False
+    check = run.result("report in check mode")
+    assert check["changed"] is True and check["msg"].startswith("would write: ")
+    assert not (tmp_path / "never.html").exists()
+    assert sorted(p.name for p in tmp_path.glob(".rollout_report-*")) == []
+
+
+def test_check_mode_and_diff_on_a_changed_report(playbook, iot, tmp_path):
+    """A stale report: check mode says it would change and shows how, and
+    leaves the file alone; the real run replaces it, keeping its mode."""
+    result = {"verdict": "succeeded", "status_counts": {"SUCCEEDED": 2}, "elapsed": 3.0, "msg": "fine",
+              "timeline": [{"at": 0.0, "job_status": "IN_PROGRESS", "counts": {"QUEUED": 2}},
+                           {"at": 3.0, "job_status": "COMPLETED", "counts": {"SUCCEEDED": 2}}]}
+    html, markdown = tmp_path / "r.html", tmp_path / "r.md"
+    html.write_text("old report")
+    markdown.write_text("old summary\n")
+    os.chmod(html, 0o640)
+    task = {REPORT: dict(stages=[{"name": "canaries", "result": result}], path=str(html), markdown_path=str(markdown))}
+    run = playbook([dict(task, name="check", check_mode=True, diff=True), dict(task, name="write"),
+                    dict(task, name="rerun", check_mode=True)])
+    assert run.rc == 0, run.output
+    check = run.result("check")
+    assert check["changed"] is True
+    md_diff = [d for d in check["diff"] if d["after_header"] == str(markdown)][0]
+    assert md_diff["before"] == "old summary\n" and "| canaries | succeeded |" in md_diff["after"]
+    assert run.result("write")["changed"] is True and run.result("rerun")["changed"] is False
+    assert "<svg" in html.read_text() and stat.S_IMODE(os.stat(html).st_mode) == 0o640
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(stages=[{"result": {"verdict": "succeeded", "timeline": []}}]), "stages[0].name: every stage needs a name"),
+    (dict(stages=[{"name": "canaries", "result": "{{ not_a_gate }}"}]), "stages[0].result.verdict: missing"),
+    (dict(stages=[{"name": "canaries", "result": {"verdict": "succeeded"}}]), "stages[0].result.timeline: missing"),
+    (dict(stages=[{"name": "canaries", "result": {"verdict": "succeeded", "timeline": []}}], path="/nonexistent/dir/r.html"),
+     "path: directory /nonexistent/dir does not exist"),
+    (dict(staged_rollout={"job_id": "fw-1"}), "staged_rollout.stages: give at least one stage"),
+    (dict(), "one of the following is required: stages, staged_rollout"),
+    (dict(stages=[], staged_rollout={}), "parameters are mutually exclusive: stages|staged_rollout"),
+])
+def test_bad_input_is_one_line_naming_the_option(playbook, iot, tmp_path, args, message):
+    args = dict(dict(path=str(tmp_path / "r.html")), **args)
+    run = playbook([{"name": "report", REPORT: args, "vars": {"not_a_gate": {"msg": "hello", "changed": False}}}])
+    result = run.result("report")
+    assert run.status("report") == "failed" and result["msg"].startswith(message), result["msg"]
+    assert "\n" not in result["msg"] and "Traceback" not in run.output
+    assert not (tmp_path / "r.html").exists()
