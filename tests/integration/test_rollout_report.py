@@ -8,8 +8,14 @@ polls however fast the machine is.
 
 from __future__ import annotations
 
+import html as html_module
+import json
 import os
+import re
+import shutil
 import stat
+import struct
+import subprocess
 
 import pytest
 
@@ -149,3 +155,86 @@ def test_bad_input_is_one_line_naming_the_option(playbook, iot, tmp_path, args, 
     assert run.status("report") == "failed" and result["msg"].startswith(message), result["msg"]
     assert "\n" not in result["msg"] and "Traceback" not in run.output
     assert not (tmp_path / "r.html").exists()
+
+
+# -- in a real browser ----------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The report has no script; the test's own copy gets this one, which writes
+# what the browser laid out where --dump-dom shows it.
+MEASURE = """<script>
+var sizes = Array.prototype.map.call(document.querySelectorAll("svg"), function (svg) {
+  var box = svg.getBoundingClientRect(); return [box.width, box.height]; });
+var out = document.createElement("pre"); out.id = "measured";
+out.textContent = JSON.stringify({sizes: sizes, text: document.body.innerText,
+  viewport: document.documentElement.clientWidth});
+document.body.appendChild(out);
+</script>"""
+
+
+def _chromium(*args, timeout=120):
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+               "--disable-extensions", "--user-data-dir=" + args[0]] + list(args[1:])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _measured(profile, page, width):
+    dom = _chromium(profile, "--window-size={0},1000".format(width), "--dump-dom", page.as_uri())
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    return json.loads(html_module.unescape(found.group(1)))
+
+
+def _png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium); "
+                                             "CI installs it in .ci/run")
+def test_the_report_renders_in_headless_chromium(playbook, iot, request_clock, tmp_path):
+    request_clock()
+    page = tmp_path / "report.html"
+    run = playbook(rollout_tasks(iot, dict(path=str(page), job_id="fw-2-4-1")))
+    assert run.rc == 0, run.output
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text
+    wrapper = tmp_path / "measure.html"
+    wrapper.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    profile = str(tmp_path / "profile")
+
+    wide = _measured(profile, wrapper, 1000)
+    # 3 timelines and 2 reason charts (the canaries reported no failure).
+    assert len(wide["sizes"]) == 5
+    timelines = [wide["sizes"][i] for i in (0, 1, 3)]
+    assert timelines == [[640, 260]] * 3, wide["sizes"]
+    assert all(w == 640 and h > 0 for w, h in (wide["sizes"][2], wide["sizes"][4]))
+    page_text = wide["text"]
+    for number, (name, _, _, _) in enumerate(STAGES, start=1):
+        verdict = run.result("gate " + name)["verdict"]
+        assert "Stage {0}: {1} \u2014 {2}".format(number, name, verdict) in page_text
+        assert run.result("gate " + name)["msg"] in page_text
+    for execution in run.result("gate fleet")["job_executions"]:
+        if execution["status"] != "SUCCEEDED":
+            assert execution["thing_name"] in page_text
+
+    # On a phone or in a narrow mail pane the charts shrink, keeping their shape.
+    narrow = _measured(profile, wrapper, 420)
+    assert narrow["viewport"] < 640
+    for (w, h), (wide_w, wide_h) in zip(narrow["sizes"], wide["sizes"]):
+        assert 0 < w <= narrow["viewport"] and abs(h / w - wide_h / float(wide_w)) < 0.01
+
+    screenshot = tmp_path / "report.png"
+    _chromium(profile, "--window-size=1000,2400", "--screenshot=" + str(screenshot), page.as_uri())
+    assert _png_size(screenshot) == (1000, 2400)
+    kept = os.environ.get("IOTOPS_REPORT_KEEP")
+    if kept:  # a directory to keep the page and its screenshot in (docs/rollout_report.png)
+        shutil.copy(page, kept)
+        shutil.copy(screenshot, kept)
+
+    pdf = tmp_path / "report.pdf"
+    _chromium(profile, "--no-pdf-header-footer", "--print-to-pdf=" + str(pdf), page.as_uri())
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages >= len(STAGES), "each stage starts a printed page"
