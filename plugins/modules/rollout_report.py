@@ -73,11 +73,10 @@ notes:
 attributes:
   check_mode:
     support: full
+    description: Writes nothing, and reports RV(ignore:changed) as a real run would.
   diff_mode:
     support: full
-    details: The before and after of each file that changes; a file over 100 KiB is shown by its size.
-  action:
-    support: full
+    description: The before and after of each file that changes; a file over 100 KiB is shown by its size.
 """
 
 EXAMPLES = r"""
