@@ -120,10 +120,12 @@ def _stage(stage, index):
     return "\n".join(out)
 
 
+FACT = "text-align:left;padding:4px 10px 4px 0;font-size:13px;border-bottom:1px solid #e0e0e0;font-weight:normal;color:#616161"
+
+
 def _facts(facts):
-    rows = "".join("<tr><th scope=\"row\" style=\"{0};border-bottom:1px solid #e0e0e0;font-weight:normal;color:#616161\">"
-                   "{1}</th><td style=\"{2}\">{3}</td></tr>".format(TH.replace("border-bottom:2px solid #616161;", ""),
-                                                                  _e(k), TD, _e(v)) for k, v in facts)
+    rows = "".join("<tr><th scope=\"row\" style=\"{0}\">{1}</th><td style=\"{2}\">{3}</td></tr>".format(
+        FACT, _e(k), TD, _e(v)) for k, v in facts)
     return "<table class=\"facts\" style=\"{0}\"><tbody>{1}</tbody></table>".format(TABLE, rows)
 
 

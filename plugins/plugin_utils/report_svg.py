@@ -33,14 +33,13 @@ def _n(value):
 
 
 def nice_ceiling(value):
-    """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= value (1 for 0)."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    """The y axis' top: the smallest of 4, 6, 8, 10, 12, 16, 20, 24, 30, 40...
+    that is >= value, so that its quarters (the grid lines) are round."""
+    value = max(value, 4)
+    power = 10 ** int(math.floor(math.log10(value)))
+    for step in (1, 1.2, 1.6, 2, 2.4, 3, 4, 6, 8, 10):
         if step * power >= value:
-            ceiling = step * power
-            return int(ceiling) if ceiling >= 1 else ceiling
+            return int(round(step * power))
     return 10 * power
 
 

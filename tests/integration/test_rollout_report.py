@@ -91,8 +91,8 @@ def test_the_report_of_a_three_stage_rollout_matches_its_gates(playbook, iot, re
     args = dict(path=str(html), markdown_path=str(markdown), job_id="fw-2-4-1")
     tasks = rollout_tasks(iot, args)
     tasks.append({"name": "report again", REPORT: tasks[-1][REPORT]})
-    tasks.append({"name": "report in check mode", REPORT: dict(tasks[-1][REPORT], path=str(tmp_path / "never.html"),
-                                                                 markdown_path=None), "check_mode": True})
+    unwritten = dict(tasks[-1][REPORT], path=str(tmp_path / "never.html"), markdown_path=None)
+    tasks.append({"name": "report in check mode", REPORT: unwritten, "check_mode": True})
     # The collection's group defaults reach the report too; it must accept them.
     run = playbook(tasks, module_defaults={"group/iotops.aws.aws": {"region": "us-east-1"}})
     assert run.rc == 0, run.output

@@ -82,6 +82,6 @@ def test_no_reasons_no_chart():
     assert reasons_chart(_stage()) is None
 
 
-@pytest.mark.parametrize("value, ceiling", [(0, 1), (1, 1), (3, 5), (10, 10), (11, 20), (230, 250), (9001, 10000)])
+@pytest.mark.parametrize("value, ceiling", [(0, 4), (3, 4), (5, 6), (10, 10), (11, 12), (150, 160), (230, 240), (250, 300), (9001, 10000)])
 def test_nice_ceiling(value, ceiling):
     assert nice_ceiling(value) == ceiling
