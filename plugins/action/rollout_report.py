@@ -11,7 +11,6 @@ never runs on a managed host: the module file holds only the documentation.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
 
@@ -120,7 +119,7 @@ class ActionModule(ActionBase):
                 if before != text:
                     changes.append((option, path, before, text))
             if not self._play_context.check_mode:
-                for option, path, _, text in changes:
+                for option, path, _before, text in changes:
                     _write(option, path, text)
         except (TaskArgumentsError, ReportInputError, ReportWriteError) as exc:
             result.update(failed=True, changed=False, msg=str(exc))
@@ -137,8 +136,8 @@ class ActionModule(ActionBase):
                     for s in report.stages],
             msg="{0}: {1} ({2} stage{3})".format(
                 "would write" if changes and self._play_context.check_mode else ("wrote" if changes else "up to date"),
-                ", ".join(path for _, path, _ in files), len(report.stages), "" if len(report.stages) == 1 else "s"),
+                ", ".join(written[1] for written in files), len(report.stages), "" if len(report.stages) == 1 else "s"),
         )
         if self._play_context.diff and changes:
-            result["diff"] = [_diff(path, before, text) for _, path, before, text in changes]
+            result["diff"] = [_diff(path, before, text) for _option, path, before, text in changes]
         return result

@@ -29,7 +29,7 @@ description:
     connection options they set (O(iotops.aws.iot_job_execution_wait#module:region) and the others) are accepted and
     ignored, since the report sends no request."
 author:
-  - iotops.aws contributors
+  - iotops.aws maintainers (@iotops)
 options:
   stages:
     description:

@@ -96,7 +96,7 @@ def _stage(stage, index):
     out.append("<h3 style=\"font-size:16px;margin:16px 0 4px 0\">Failure reasons</h3>")
     if stage.failure_reasons:
         out.append("<div class=\"chart reasons\">{0}</div>".format(reasons_chart(stage)))
-        out.append(_table(["Key", "Value", "Devices"], [(k, v, n) for k, v, n in stage.failure_reasons],
+        out.append(_table(["Key", "Value", "Devices"], list(stage.failure_reasons),
                           "reasons", numeric=(2,)))
     else:
         out.append("<p style=\"font-size:13px\">The failed devices reported no reasons.</p>")

@@ -70,7 +70,7 @@ class Stage:
 
     @property
     def total(self):
-        return sum(n for _, n in self.counts)
+        return sum(n for _status, n in self.counts)
 
     def series_total(self, series):
         return sum(n for status, n in self.counts if _SERIES_OF_STATUS.get(status, "failed") == series)

@@ -127,7 +127,7 @@ def reasons_chart(stage):
         return None
     height = REASON_ROW * len(rows) + 8
     bar_space = REASONS_WIDTH - REASON_LABEL - 60
-    top = max(n for _, _, n in rows) or 1
+    top = max(row[2] for row in rows) or 1
     body = ["<rect x=\"0\" y=\"0\" width=\"{0}\" height=\"{1}\" fill=\"#ffffff\"/>".format(REASONS_WIDTH, height)]
     for index, (key, value, count) in enumerate(rows):
         row_y = 4 + index * REASON_ROW

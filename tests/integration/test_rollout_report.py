@@ -30,6 +30,7 @@ REASONS = ({"reason": "flash write error", "step": "write"}, {"reason": "battery
 STAGES = (("canaries", 10, 0, dict(max_failures=0)),
           ("early wave", 40, 20, dict(max_failures=2)),
           ("fleet", 150, 6, dict(max_failure_percent=5, cancel_on_failure=True)))
+STAGE_NAMES = [stage[0] for stage in STAGES]
 
 
 def _devices(prefix, count, failing_every):
@@ -69,16 +70,16 @@ def _check_figures(html_text, run):
     parse_html(html_text)
     root = parse_xml(html_text)
     shown = figures(root)
-    for name, _, _, _ in STAGES:
+    for name in STAGE_NAMES:
         result = run.result("gate " + name)
         assert result["timeline"], name
         for status, count in result["status_counts"].items():
             assert shown["{0}:{1}".format(name, status)] == count, (name, status)
         assert shown[name + ":total"] == sum(result["status_counts"].values())
-    reasons = [[key, value, str(count)] for name, _, _, _ in STAGES
+    reasons = [[key, value, str(count)] for name in STAGE_NAMES
                for key, values in run.result("gate " + name)["failure_reasons"].items() for value, count in values.items()]
     assert sorted(rows(root, "reasons")) == sorted(reasons)
-    failed = [[e["thing_name"], e["status"]] for name, _, _, _ in STAGES
+    failed = [[e["thing_name"], e["status"]] for name in STAGE_NAMES
               for e in run.result("gate " + name)["job_executions"] if e["status"] != "SUCCEEDED"]
     assert sorted(r[:2] for r in rows(root, "failed-devices")) == sorted(failed)
     return root
@@ -96,15 +97,15 @@ def test_the_report_of_a_three_stage_rollout_matches_its_gates(playbook, iot, re
     # The collection's group defaults reach the report too; it must accept them.
     run = playbook(tasks, module_defaults={"group/iotops.aws.aws": {"region": "us-east-1"}})
     assert run.rc == 0, run.output
-    verdicts = [run.result("gate " + name)["verdict"] for name, _, _, _ in STAGES]
-    assert verdicts == ["succeeded", "succeeded", "failed"], [run.result("gate " + n)["msg"] for n, _, _, _ in STAGES]
+    verdicts = [run.result("gate " + name)["verdict"] for name in STAGE_NAMES]
+    assert verdicts == ["succeeded", "succeeded", "failed"], [run.result("gate " + n)["msg"] for n in STAGE_NAMES]
 
     report = run.result("report")
     assert report["changed"] is True and report["verdict"] == "failed"
-    assert [s["name"] for s in report["stages"]] == [name for name, _, _, _ in STAGES]
+    assert [s["name"] for s in report["stages"]] == [name for name in STAGE_NAMES]
     assert [s["limit"] for s in report["stages"]] == ["max_failures 0", "max_failures 2", "max_failure_percent 5"]
     root = _check_figures(html.read_text(encoding="utf-8"), run)
-    assert len([svg for svg in root.iter("{http://www.w3.org/2000/svg}svg")]) == 3 + 2, "3 timelines, 2 reason charts"
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}svg"))) == 3 + 2, "3 timelines, 2 reason charts"
     assert markdown.read_text(encoding="utf-8") == report["markdown"]
     assert "**Verdict: failed** \u00b7 job fw\\-2\\-4\\-1" not in report["markdown"]
     assert report["markdown"].splitlines()[2].startswith("**Verdict: failed** \u00b7 job fw-2-4-1 \u00b7 3 stages")
@@ -212,7 +213,7 @@ def test_the_report_renders_in_headless_chromium(playbook, iot, request_clock, t
     assert timelines == [[640, 260]] * 3, wide["sizes"]
     assert all(w == 640 and h > 0 for w, h in (wide["sizes"][2], wide["sizes"][4]))
     page_text = wide["text"]
-    for number, (name, _, _, _) in enumerate(STAGES, start=1):
+    for number, name in enumerate(STAGE_NAMES, start=1):
         verdict = run.result("gate " + name)["verdict"]
         assert "Stage {0}: {1} \u2014 {2}".format(number, name, verdict) in page_text
         assert run.result("gate " + name)["msg"] in page_text

@@ -64,7 +64,7 @@ def test_device_values_are_escaped_everywhere():
     text = render_html(report)
     assert "<script" not in text and "<img" not in text
     parser = parse_html(text)
-    assert not [tag for tag, _ in parser.tags if tag in ("script", "img")]
+    assert not [tag for tag, _attrs in parser.tags if tag in ("script", "img")]
     root = parse_xml(text)
     assert root.find("head/title").text == HOSTILE
     assert rows(root, "failed-devices") == [[HOSTILE, "FAILED", "reason=" + HOSTILE]]

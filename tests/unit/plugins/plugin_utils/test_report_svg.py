@@ -40,11 +40,11 @@ def test_the_timeline_has_a_line_per_series_inside_the_plot():
     assert sorted(lines) == ["failed", "in_progress", "queued", "succeeded"]
     m = TIMELINE_MARGINS
     for points in lines.values():
-        xs = [x for x, _ in points]
+        xs = [x for x, _y in points]
         assert xs == sorted(xs), "time runs left to right"
         assert xs[0] == pytest.approx(m["left"] + (TIMELINE_WIDTH - m["left"] - m["right"]) * 0.1 / 42.4, abs=0.05)
         assert xs[-1] == pytest.approx(TIMELINE_WIDTH - m["right"], abs=0.05)
-        assert all(m["top"] <= y <= TIMELINE_HEIGHT - m["bottom"] for _, y in points)
+        assert all(m["top"] <= y <= TIMELINE_HEIGHT - m["bottom"] for _x, y in points)
 
 
 def test_the_lines_end_at_the_last_poll_s_counts():
@@ -71,11 +71,11 @@ def test_reason_bars_are_proportional_and_bounded():
     reasons = {"reason": dict(("r{0:02d}".format(i), 40 - i) for i in range(REASONS_SHOWN + 3))}
     root = ET.fromstring(reasons_chart(_stage(reasons=reasons)))
     bars = [(int(r.get("data-count")), float(r.get("width"))) for r in root.iter(SVG + "rect") if r.get("data-count")]
-    assert [count for count, _ in bars] == list(range(40, 40 - REASONS_SHOWN, -1))
+    assert [count for count, _width in bars] == list(range(40, 40 - REASONS_SHOWN, -1))
     top_count, top_width = bars[0]
     for count, width in bars:
         assert width == pytest.approx(top_width * count / top_count, abs=0.1)
-    assert all(0 < width <= int(root.get("width")) for _, width in bars)
+    assert all(0 < width <= int(root.get("width")) for _count, width in bars)
 
 
 def test_no_reasons_no_chart():
