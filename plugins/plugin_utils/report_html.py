@@ -84,8 +84,9 @@ def _stage(stage, index):
              ("Duration", duration_text(stage.seconds)), ("Job status", stage.job_status or "\u2014"),
              ("Job canceled by the gate", "yes" if stage.canceled else "no")]
     out.append(_facts(facts))
-    out.append(_table(["Status", "Devices at the last poll"], [(status, (stage.name + ":" + status, n)) for status, n in stage.counts]
-                      + [("total", (stage.name + ":total", stage.total))], "counts", numeric=(1,)))
+    counts = [(status, (stage.name + ":" + status, n)) for status, n in stage.counts]
+    counts.append(("total", (stage.name + ":total", stage.total)))
+    out.append(_table(["Status", "Devices at the last poll"], counts, "counts", numeric=(1,)))
     out.append("<h3 style=\"font-size:16px;margin:16px 0 4px 0\">Devices over time</h3>")
     chart = timeline_chart(stage)
     if chart is None:
