@@ -102,7 +102,7 @@ def test_the_report_of_a_three_stage_rollout_matches_its_gates(playbook, iot, re
 
     report = run.result("report")
     assert report["changed"] is True and report["verdict"] == "failed"
-    assert [s["name"] for s in report["stages"]] == [name for name in STAGE_NAMES]
+    assert [s["name"] for s in report["stages"]] == STAGE_NAMES
     assert [s["limit"] for s in report["stages"]] == ["max_failures 0", "max_failures 2", "max_failure_percent 5"]
     root = _check_figures(html.read_text(encoding="utf-8"), run)
     assert len(list(root.iter("{http://www.w3.org/2000/svg}svg"))) == 3 + 2, "3 timelines, 2 reason charts"
