@@ -36,7 +36,9 @@ options:
       - The stages in rollout order, each a dict with C(name) and C(result), the gate's registered result.
       - "A stage may add C(max_failures) or C(max_failure_percent): the gate's result does not repeat its limit,
         and the report shows it when given."
-      - A C(result) without C(verdict) or C(timeline) is an error naming the stage; so is a skipped gate.
+      - A C(result) without C(verdict) or C(timeline) is an error naming the stage.
+      - A skipped gate (a later stage's, after an earlier one failed) is reported as a stage that did not run,
+        with the verdict V(skipped).
       - Exactly one of O(stages) and O(staged_rollout) is required.
     type: list
     elements: dict
@@ -135,7 +137,8 @@ markdown:
   sample: "## Rollout of job fw-2-4-1\n\n**Verdict: succeeded** ..."
 verdict:
   description:
-    - The rollout's verdict. With O(stages), the first stage's verdict that is not V(succeeded), else V(succeeded);
+    - The rollout's verdict. With O(stages), the first stage's verdict that is not V(succeeded) or V(skipped), else
+      V(succeeded);
       with O(staged_rollout), its own.
   returned: success
   type: str

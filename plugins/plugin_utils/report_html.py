@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ansible_collections.iotops.aws.plugins.plugin_utils.report_model import SERIES, SERIES_LABELS, duration_text
+from ansible_collections.iotops.aws.plugins.plugin_utils.report_model import SERIES, SERIES_LABELS, SKIPPED, duration_text
 from ansible_collections.iotops.aws.plugins.plugin_utils.report_svg import COLOURS, reasons_chart, timeline_chart
 
 # A fleet's failures can run to thousands; the table shows this many.
@@ -80,6 +80,9 @@ def _stage(stage, index):
         index + 1, _e(stage.name), _verdict(stage.verdict)))
     if stage.msg:
         out.append("<p class=\"msg\" style=\"font-size:13px;color:#424242;margin:4px 0 8px 0\">{0}</p>".format(_e(stage.msg)))
+    if stage.verdict == SKIPPED:
+        out.append("</div>")
+        return "\n".join(out)
     facts = [("Verdict", stage.verdict.replace("_", " ")), ("Limit", stage.limit or "not given"),
              ("Duration", duration_text(stage.seconds)), ("Job status", stage.job_status or "\u2014"),
              ("Job canceled by the gate", "yes" if stage.canceled else "no")]

@@ -25,6 +25,9 @@ _SERIES_OF_STATUS = dict((status, "failed") for status in JOB_EXECUTION_STATUSES
 _SERIES_OF_STATUS.update(SUCCEEDED="succeeded", IN_PROGRESS="in_progress", QUEUED="queued")
 
 
+SKIPPED = "skipped"
+
+
 class ReportInputError(ValueError):
     """A stage the report cannot read; the text names the option."""
 
@@ -102,7 +105,7 @@ def build_report(stages, title=None, job_id=None, verdict=None, canceled=None, o
         if name in names[:index]:
             raise ReportInputError("{0}[{1}].name: {2!r} names two stages".format(option, index, name))
     if verdict is None:
-        verdict = next((s.verdict for s in built if s.verdict != "succeeded"), "succeeded")
+        verdict = next((s.verdict for s in built if s.verdict not in ("succeeded", SKIPPED)), "succeeded")
     if canceled is None:
         canceled = any(s.canceled for s in built)
     return Report(title=title or ("Rollout of job {0}".format(job_id) if job_id else "Rollout report"),
@@ -128,7 +131,10 @@ def _stage(entry, where):
     else:
         result, result_where = entry, where
     if result.get("skipped"):
-        raise ReportInputError("{0}: the gate was skipped and has no result to report".format(result_where))
+        # A later stage whose gate never ran, since an earlier one failed.
+        return Stage(name=name.strip(), verdict=SKIPPED, msg="The gate did not run.", counts=(), timeline=(),
+                     failure_reasons=(), failure_sample=None, failed_devices=(), limit=_limit(entry, {}, where),
+                     seconds=None, job_status=None, canceled=False)
     verdict = result.get("verdict")
     if not isinstance(verdict, str):
         raise ReportInputError("{0}.verdict: missing; is this the result of iotops.aws.iot_job_execution_wait?".format(

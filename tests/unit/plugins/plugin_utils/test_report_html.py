@@ -88,3 +88,13 @@ def test_a_stage_without_timeline_says_so():
                           option="staged_rollout.stages")
     text = render_html(report)
     assert "No timeline was given for this stage." in text and "<svg" not in text
+
+
+def test_a_skipped_gate_shows_its_stage_without_figures():
+    report = build_report([{"name": "canaries", "result": gate_result("failed")},
+                           {"name": "fleet", "result": {"changed": False, "skipped": True}}])
+    text = render_html(report)
+    root = parse_xml(text)
+    assert rows(root, "summary")[1][:2] == ["fleet", "skipped"]
+    assert "Stage 2: fleet \u2014 " in text and "The gate did not run." in text
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}svg"))) == 1

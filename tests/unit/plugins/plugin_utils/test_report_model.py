@@ -39,6 +39,14 @@ def test_the_rollout_verdict_is_the_first_stage_that_did_not_succeed():
     assert report.seconds == 127.5
 
 
+def test_a_skipped_gate_is_a_stage_that_did_not_run():
+    report = build_report([{"name": "canaries", "result": gate_result("failed")},
+                           {"name": "fleet", "result": {"changed": False, "skipped": True}, "max_failures": 5}])
+    fleet = report.stages[1]
+    assert (fleet.verdict, fleet.total, fleet.timeline, fleet.limit) == ("skipped", 0, (), "max_failures 5")
+    assert report.verdict == "failed"
+
+
 @pytest.mark.parametrize("entry, limit", [
     ({"max_failures": 3}, "max_failures 3"),
     ({"max_failure_percent": 2.5}, "max_failure_percent 2.5"),
@@ -70,7 +78,6 @@ def test_role_stages_take_their_duration_from_their_times_and_may_lack_a_timelin
     ([{"name": "a", "result": gate_result(), "colour": 1}], "stages[0]: unsupported keys colour"),
     ([{"name": "a", "result": {"verdict": "succeeded"}}], "stages[0].result.timeline: missing"),
     ([{"name": "a", "result": {"timeline": []}}], "stages[0].result.verdict: missing"),
-    ([{"name": "a", "result": {"skipped": True}}], "stages[0].result: the gate was skipped"),
     ([{"name": "a", "result": gate_result(status_counts={"FAILED": -1})}], "stages[0].result.status_counts.FAILED: must be a count"),
     ([{"name": "a", "result": gate_result(timeline=[{"at": "x", "counts": {}}])}], "stages[0].result.timeline[0].at: must be seconds"),
     ([{"name": "a", "result": gate_result(timeline=[{"at": 2, "counts": {}}, {"at": 1, "counts": {}}])}],
