@@ -19,7 +19,7 @@ import subprocess
 
 import pytest
 
-from conftest import create_job_task
+from helpers import create_job_task
 from report_parsing import figures, parse_html, parse_xml, rows
 
 WAIT = "iotops.aws.iot_job_execution_wait"
