@@ -29,7 +29,14 @@ from ansible_collections.iotops.aws.plugins.module_utils.job_options import chec
 from ansible_collections.iotops.aws.plugins.module_utils.job_targets import target_name
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import before_after
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
-from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import FINISHED_JOB_STATUSES, RUNNING_JOB_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
+    FINISHED_JOB_STATUSES,
+    JOB_CANCELED,
+    JOB_COMPLETED,
+    JOB_DELETION_IN_PROGRESS,
+    JOB_IN_PROGRESS,
+    RUNNING_JOB_STATUSES,
+)
 
 # The settings the plan compares, by option; tags are compared apart, against ListTagsForResource.
 _SETTINGS = dict((setting.name, setting) for setting in JOB_SETTINGS if setting.name != "tags")
@@ -228,7 +235,7 @@ def plan_present(params, target_arns, job=None, document=None, tags=None, docume
         if asked and not errors:
             errors.append("job {0!r} is {1}, so its {2} cannot change: use a new job_id".format(job_id, status, _names(asked)))
         plan.message = "job {0!r} is {1}".format(job_id, status)
-    elif plan.add_targets and status != "IN_PROGRESS" and not errors:
+    elif plan.add_targets and status != JOB_IN_PROGRESS and not errors:
         errors.append("targets: AWS adds targets only to an IN_PROGRESS job, and job {0!r} is {1}".format(job_id, status))
     if errors:
         plan.error = "; ".join(errors)
@@ -258,13 +265,13 @@ def plan_cancel(job_id, job, reason_code=None, comment=None, force=False):
     status = _status(job)
     if job is None:
         return JobPlan(job_id, error="job_id: no job {0!r} to cancel".format(job_id))
-    if status == "CANCELED":
+    if status == JOB_CANCELED:
         return JobPlan(job_id, message="job {0!r} is already canceled".format(job_id))
-    if status == "COMPLETED":
+    if status == JOB_COMPLETED:
         return JobPlan(job_id, message="job {0!r} is COMPLETED: there is nothing left to cancel".format(job_id))
-    if status == "DELETION_IN_PROGRESS":
+    if status == JOB_DELETION_IN_PROGRESS:
         return JobPlan(job_id, error="job_id: job {0!r} is being deleted, so it cannot be canceled".format(job_id))
-    return JobPlan(job_id, cancel=cancel_job_request(job_id, reason_code, comment, force), diff=before_after(dict(status=status), dict(status="CANCELED")))
+    return JobPlan(job_id, cancel=cancel_job_request(job_id, reason_code, comment, force), diff=before_after(dict(status=status), dict(status=JOB_CANCELED)))
 
 
 def plan_delete(job_id, job, force=False, wait=False):
@@ -272,7 +279,7 @@ def plan_delete(job_id, job, force=False, wait=False):
     status = _status(job)
     if job is None:
         return JobPlan(job_id)
-    if status == "DELETION_IN_PROGRESS":
+    if status == JOB_DELETION_IN_PROGRESS:
         return JobPlan(job_id, wait_for_deletion=wait, message="job {0!r} is already being deleted".format(job_id))
     if status in RUNNING_JOB_STATUSES and not force:
         error = ("force: job {0!r} is {1}: set force=true to delete it; devices whose execution is in progress "

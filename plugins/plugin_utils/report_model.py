@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES
+from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import EXECUTION_SUCCEEDED, JOB_EXECUTION_STATUSES, PENDING_STATUSES
 
 # The four series of a stage's chart; every terminal status other than
 # SUCCEEDED is a failure here, whatever the gate's fail_on was.
@@ -222,7 +222,7 @@ def _failed_devices(executions, where):
         if not isinstance(execution, dict):
             raise ReportInputError("{0}[{1}]: must be a dict".format(where, index))
         status = str(execution.get("status") or "")
-        if status == "SUCCEEDED" or status in ("QUEUED", "IN_PROGRESS"):
+        if status == EXECUTION_SUCCEEDED or status in PENDING_STATUSES:
             continue
         details = (execution.get("status_details") or {}).get("details_map") or {}
         devices.append(FailedDevice(thing_name=str(execution.get("thing_name") or execution.get("thing_arn") or "?"),
