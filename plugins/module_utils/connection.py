@@ -18,7 +18,10 @@ from urllib.parse import urlparse
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
+    ConnectionSettingsError,
+    credentials_hint,
+)
 from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
 
 try:
@@ -165,7 +168,7 @@ def iot_client(settings, retry_bounds=None):
             region_name=settings.get("region"),
         )
     except ProfileNotFound as exc:
-        raise ConnectionSettingsError("profile: {0}".format(exc))
+        raise ConnectionSettingsError("profile: {0}: {1}".format(exc, credentials_hint(exc)))
     if not session.region_name:
         raise ConnectionSettingsError(
             "region is not set: give the region option or set AWS_REGION (or a region in the AWS profile)"
@@ -178,5 +181,11 @@ def iot_client(settings, retry_bounds=None):
         client = session.client("iot", endpoint_url=settings.get("endpoint_url"), verify=verify, config=config)
     except InvalidRegionError as exc:
         raise ConnectionSettingsError("region: {0}".format(exc))
+    except BotoCoreError as exc:
+        # botocore resolves the credentials here: a profile with half a key,
+        # or a credential process that fails.
+        if not credentials_hint(exc):
+            raise
+        raise ConnectionSettingsError("{0}: {1}".format(exc, credentials_hint(exc)))
     (retry_bounds or RetryBounds()).attach(client)
     return client

@@ -20,8 +20,13 @@ try:
         BotoCoreError,
         ClientError,
         ConnectTimeoutError,
+        CredentialRetrievalError,
         EndpointConnectionError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
         ReadTimeoutError,
+        TokenRetrievalError,
     )
 except ImportError:
     HAS_BOTOCORE = False
@@ -38,6 +43,30 @@ RESPONSE_METADATA_KEYS = ("RequestId", "HostId", "HTTPStatusCode", "RetryAttempt
 PARSE_FAILURES = (ValueError, AttributeError, TypeError)
 
 _WHITESPACE = re.compile(r"\s+")
+
+# What to set, for each way the credentials can be missing or refused.  No
+# later poll can cure these, so they fail the first call.
+_KEYS = "access_key and secret_key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+_SET_KEYS = "set " + _KEYS + ", or profile (or AWS_PROFILE)"
+NO_CREDENTIALS = "no AWS credentials found: " + _SET_KEYS
+CREDENTIAL_HINTS = {
+    "NoCredentialsError": NO_CREDENTIALS,
+    "PartialCredentialsError": "the AWS credentials are incomplete: " + _SET_KEYS,
+    "CredentialRetrievalError": "the profile's credential source failed: fix the profile, or set " + _KEYS,
+    "TokenRetrievalError": "the profile's login has expired: log in again (aws sso login), or set " + _KEYS,
+    "ProfileNotFound": "name a profile of the AWS config files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) "
+                       "in profile (or AWS_PROFILE), or set " + _KEYS,
+    "ExpiredToken": "the session token has expired: set fresh access_key, secret_key and session_token "
+                    "(or AWS_SESSION_TOKEN), or refresh the profile",
+    "ExpiredTokenException": "the session token has expired: set fresh access_key, secret_key and session_token "
+                             "(or AWS_SESSION_TOKEN), or refresh the profile",
+    "UnrecognizedClientException": "AWS does not know this access key or session token: check access_key and "
+                                   "session_token (or AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN), or the profile",
+    "InvalidClientTokenId": "AWS does not know this access key: check access_key (or AWS_ACCESS_KEY_ID), "
+                            "or the profile",
+    "InvalidSignatureException": "the request signature does not match: check secret_key (or "
+                                 "AWS_SECRET_ACCESS_KEY) or the profile, and the clock of the host",
+}
 
 
 class ConnectionSettingsError(ValueError):
@@ -100,13 +129,26 @@ def error_code(exc):
     return type(exc).__name__
 
 
+def credentials_hint(exc):
+    """What to set when ``exc`` says the credentials are missing or refused; else None."""
+    if not HAS_BOTOCORE:
+        return None
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError, ProfileNotFound,
+                        TokenRetrievalError)) or _is_client_error(exc):
+        return CREDENTIAL_HINTS.get(error_code(exc))
+    return None
+
+
 def is_unanswered(exc):
     """True when the endpoint never answered: another try costs a full timeout."""
     return HAS_BOTOCORE and isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError))
 
 
 def is_fatal(exc):
-    """True for errors that another poll would only repeat (denied, invalid, missing)."""
+    """True for errors that another poll would only repeat (denied, invalid,
+    missing, no credentials)."""
+    if credentials_hint(exc):
+        return True
     if not _is_client_error(exc):
         return isinstance(exc, ConnectionSettingsError)
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
@@ -120,13 +162,17 @@ def _request_id(meta):
 
 
 def describe_error(exc, action, secrets=()):
-    """One line naming what failed, the AWS error code and the request id."""
+    """One line naming what failed, the AWS error code and the request id;
+    for missing or refused credentials, what to set."""
     code = error_code(exc)
+    hint = credentials_hint(exc)
     if _is_client_error(exc):
         error = exc.response.get("Error", {})
         meta = exc.response.get("ResponseMetadata", {})
         request_id = _request_id(meta)
         text = "{0}: {1}: {2}".format(action, code, error.get("Message") or "no message")
+        if hint:
+            text += ": " + hint
         if meta.get("RetryAttempts"):
             text += " (after {0} retries)".format(meta["RetryAttempts"])
         if request_id:
@@ -135,6 +181,8 @@ def describe_error(exc, action, secrets=()):
         text = "{0}: {1}".format(action, exc)
     else:
         text = "{0}: {1}: {2}".format(action, code, exc)
+        if hint:
+            text += ": " + hint
         request_id = error_fields(exc).get("response_metadata", {}).get("request_id")
         if request_id:  # of the answer behind a held-back retry
             text += " (request id {0})".format(request_id)

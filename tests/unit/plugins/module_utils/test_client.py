@@ -10,6 +10,8 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
 )
 
@@ -367,7 +369,13 @@ def test_a_retry_held_back_names_the_failure_that_called_for_it(failure, cause):
         (ClientError({"Error": {"Code": "Odd"}}, "DescribeJob"), False),
         (EndpointConnectionError(endpoint_url="http://iot"), False),
         (ReadTimeoutError(endpoint_url="http://iot"), False),
-        (NoCredentialsError(), False),
+        # No later poll finds credentials that are missing or refused.
+        (NoCredentialsError(), True),
+        (PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"), True),
+        (ProfileNotFound(profile="ops"), True),
+        (client_error("ExpiredTokenException", 403), True),
+        (client_error("ExpiredToken", 400), True),
+        (client_error("UnrecognizedClientException", 403), True),
         (RetryDeadlineReached("late"), False),
         (UnexpectedResponse("garbage"), False),
         (ConnectionSettingsError("region is not set"), True),
@@ -414,7 +422,9 @@ def test_describe_error_falls_back_to_the_request_id_header():
     "error, expected",
     [
         (client_error("InvalidSignatureException", 403, message="Signature for " + SECRET + " with " + TOKEN),
-         "Failed: InvalidSignatureException: Signature for ******** with ******** (request id 4f1c-req-id)"),
+         "Failed: InvalidSignatureException: Signature for ******** with ********: the request signature does not "
+         "match: check secret_key (or AWS_SECRET_ACCESS_KEY) or the profile, and the clock of the host "
+         "(request id 4f1c-req-id)"),
         (ValueError("bad\nvalue {0}".format(SECRET)), "Failed: ValueError: bad value ********"),
         (ConnectionSettingsError("region is not set"), "Failed: region is not set"),
         (EndpointConnectionError(endpoint_url="http://127.0.0.1:9/jobs/fw"),
@@ -424,6 +434,24 @@ def test_describe_error_falls_back_to_the_request_id_header():
 )
 def test_describe_error_redacts_secrets(error, expected):
     assert describe_error(error, "Failed", secrets=[SECRET, TOKEN, None, ""]) == expected
+
+
+@pytest.mark.parametrize(
+    "error, says",
+    [
+        (NoCredentialsError(), "no AWS credentials found: set access_key and secret_key (or AWS_ACCESS_KEY_ID and "
+                               "AWS_SECRET_ACCESS_KEY), or profile (or AWS_PROFILE)"),
+        (PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"), "missing: AWS_SECRET_ACCESS_KEY"),
+        (client_error("ExpiredTokenException", 403, message="The security token included in the request is expired"),
+         "the session token has expired: set fresh access_key, secret_key and session_token"),
+        (client_error("UnrecognizedClientException", 403), "check access_key and session_token"),
+    ],
+    ids=lambda value: error_code(value) if isinstance(value, Exception) else "",
+)
+def test_describe_error_says_what_to_set_for_credentials(error, says):
+    text = describe_error(error, "Failed to poll job fw")
+    assert text.startswith("Failed to poll job fw: {0}: ".format(error_code(error)))
+    assert says in text and "\n" not in text
 
 
 def test_redact_ignores_unset_secrets():

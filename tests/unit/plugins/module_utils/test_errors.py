@@ -50,8 +50,9 @@ def test_secrets_are_redacted_from_every_field():
     result = failure(exc, "Failed to describe job fw", [SECRET])
     assert SECRET not in repr(result)
     assert result["failed"] is True and result["changed"] is False
-    assert result["msg"] == ("Failed to describe job fw: InvalidSignatureException: signature of ******** is wrong "
-                             "(request id req-1)")
+    assert result["msg"].startswith("Failed to describe job fw: InvalidSignatureException: signature of ******** is "
+                                    "wrong: the request signature does not match: check secret_key")
+    assert result["msg"].endswith("(request id req-1)")
     assert result["error"]["message"] == "signature of ******** is wrong"
 
 
