@@ -40,6 +40,14 @@ TARGET = {"info describe": "(job_id {0}, thing_name dev-1): ".format(JOB), "info
           "wait things": "Failed to poll job {0}: ".format(JOB), "wait fleet": "Failed to poll job {0}: ".format(JOB)}
 
 
+# What a refusal of the credentials tells the user to check.
+WHAT_TO_SET = {"AccessDeniedException": (),
+               "InvalidSignatureException": ("check secret_key (or AWS_SECRET_ACCESS_KEY)",),
+               "ExpiredTokenException": ("the session token has expired: set fresh access_key, secret_key and "
+                                         "session_token",),
+               "UnrecognizedClientException": ("check access_key and session_token",)}
+
+
 def settled_job(iot):
     iot.fleet.create_job(JOB, things=THINGS, default=device(start=0, finish=0))
     iot.fleet.advance()
@@ -51,7 +59,8 @@ def assert_one_line(message, *parts):
         assert part in message, message
 
 
-@pytest.mark.parametrize("denial", ["AccessDeniedException", "InvalidSignatureException"])
+@pytest.mark.parametrize("denial", ["AccessDeniedException", "InvalidSignatureException", "ExpiredTokenException",
+                                    "UnrecognizedClientException"])
 def test_a_refusal_fails_at_once_with_its_code(playbook, iot, denial):
     settled_job(iot)
     iot.set_faults(deny=denial)
@@ -59,7 +68,7 @@ def test_a_refusal_fails_at_once_with_its_code(playbook, iot, denial):
 
     for task, _api in ONE_CALL_EACH:
         assert run.status(task["name"]) == "failed"
-        assert_one_line(run.result(task["name"])["msg"], TARGET[task["name"]] + denial + ": ")
+        assert_one_line(run.result(task["name"])["msg"], TARGET[task["name"]] + denial + ": ", *WHAT_TO_SET[denial])
     # One request per task, none retried; the lookup stops at its first term
     # and neither wait polls again.
     calls = iot.calls()

@@ -68,7 +68,9 @@ class Faults:
     garbage_kind: str | None = None       # "truncated" JSON or "binary"; None: either, at random
     latency: float = 0.0
     black_hole: bool = False
-    deny: str | None = None               # AccessDeniedException or InvalidSignatureException
+    # AccessDeniedException, or refused credentials: InvalidSignatureException,
+    # ExpiredTokenException, UnrecognizedClientException
+    deny: str | None = None
     apis: tuple | None = None
     # The first request to each of these APIs is applied, then the connection
     # is reset instead of answering: the client cannot tell it succeeded.
@@ -129,6 +131,15 @@ class _TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+
+# AWS's messages for refused credentials, all HTTP 403; any other ``deny``
+# code gets AccessDeniedException's message.
+_REFUSALS = {
+    "InvalidSignatureException": "The request signature we calculated does not match the signature you provided.",
+    "ExpiredTokenException": "The security token included in the request is expired",
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
+}
 
 
 def _error(start_response, status: str, code: str, message: str):
@@ -241,11 +252,8 @@ class FaultyEndpoint:
             released.wait(600)
             return _reset(environ)
         if fault == "deny":
-            if self.faults.deny == "InvalidSignatureException":
-                return _error(recording_start_response, "403 Forbidden", "InvalidSignatureException",
-                              "The request signature we calculated does not match the signature you provided.")
-            return _error(recording_start_response, "403 Forbidden", self.faults.deny,
-                          "User is not authorized to perform: iot:{0}".format(api))
+            message = _REFUSALS.get(self.faults.deny, "User is not authorized to perform: iot:{0}".format(api))
+            return _error(recording_start_response, "403 Forbidden", self.faults.deny, message)
         if fault == "throttle":
             return _error(recording_start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         if fault == "error" and coin < 0.5:
