@@ -55,6 +55,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     FAILED,
     NEEDS_RETRY_DETAILS,
+    SUCCEEDED,
     TIMED_OUT,
     WAITING,
     CancelPolicy,
@@ -64,6 +65,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     cancel_due,
     cancel_request,
     cancel_text,
+    check_mode_message,
     decide_fleet,
     decide_things,
     failures_to_sample,
@@ -459,6 +461,13 @@ class Waiter:
             message = failure_message(request.job_id, verdict, request.policy, failed_items)
             message += "; " + top_reasons if top_reasons else ""
         if request.check_mode:
+            if state == FAILED:
+                result["msg"] = message
+            elif state == SUCCEEDED:
+                result["msg"] = success_message(request.job_id, verdict, request.policy)
+            else:
+                last_error = describe_error(last_failure, "the poll failed", self.secrets) if last_failure else None
+                result["msg"] = check_mode_message(request.job_id, verdict, last_error)
             if cancel is not None:
                 result.update(changed=True, cancel=cancel["request"], msg="{0}; check mode: would cancel the job ({1})".format(
                     message, cancel_text(cancel["request"])))

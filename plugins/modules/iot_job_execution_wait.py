@@ -74,8 +74,8 @@ options:
   sleep:
     description:
       - Seconds between polls. More than 0 and at most O(timeout).
+      - When omitted, 5 seconds, or O(timeout) when that is shorter.
     type: float
-    default: 5
   delay:
     description:
       - Seconds before the first poll. At least 0 and less than O(timeout).
@@ -83,11 +83,11 @@ options:
     default: 0
   fail_on:
     description:
-      - Execution statuses that count as failures. Only terminal statuses are allowed.
+      - Execution statuses that count as failures, among the terminal ones.
       - V([]) never fails on a status; the task only reports.
     type: list
     elements: str
-    choices: [QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
+    choices: [SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
     default: [FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
   max_failures:
     description:
@@ -428,6 +428,7 @@ msg:
     - One line. On failure it says what failed - which things, which statuses, the first C(statusDetails) - or
       that the wait timed out and what was still pending. It says when the job was canceled (with its
       C(reasonCode) and C(comment)), still scheduled, or between maintenance windows.
+    - In check mode it says what the one poll found, also when it decided nothing yet.
     - A failure names the top RV(failure_reasons) with their counts, and ends with whether the gate canceled the
       job, or could not (with the AWS error code and request id).
   returned: always

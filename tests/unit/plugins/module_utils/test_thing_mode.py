@@ -199,6 +199,12 @@ def test_bad_wait_options_name_the_option(changes, option):
     assert raised.value.option == option
 
 
+@pytest.mark.parametrize("timeout, sleep", [(600.0, 5), (2.0, 2.0), (5.0, 5), (0.5, 0.5)])
+def test_sleep_defaults_to_5_s_or_the_timeout_when_shorter(timeout, sleep):
+    request = build_wait_request(dict(PARAMS, timeout=timeout, sleep=None))
+    assert request.sleep == sleep
+
+
 def test_wait_options_make_the_request():
     request = build_wait_request(dict(PARAMS, thing_names=["dev-1"], execution_number=2, max_failure_percent=5.0), True)
     assert (request.thing_names, request.execution_number, request.check_mode) == (["dev-1"], 2, True)
