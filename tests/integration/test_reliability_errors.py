@@ -128,3 +128,37 @@ def test_the_wait_reads_through_occasional_unreadable_answers(playbook, iot):
         [("dev-1", "SUCCEEDED"), ("dev-2", "FAILED"), ("dev-3", "SUCCEEDED")]
     assert [(e["thing_name"], e["status"]) for e in fleet["job_executions"]] == [("dev-2", "FAILED")]
     assert any(call.fault == "garbage" for call in iot.calls())
+
+
+@pytest.mark.parametrize("kind", ["html", "text"])
+def test_an_operation_the_endpoint_lacks_fails_at_once_without_markup(playbook, iot, kind):
+    # HTTP 501 with a page, as an emulator that lacks the API may answer.
+    settled_job(iot)
+    iot.set_faults(page_status=501, page_kind=kind)
+    run = playbook([task for task, _api in ONE_CALL_EACH], args=("-vvv",))
+
+    for task, api in ONE_CALL_EACH:
+        message = run.result(task["name"])["msg"]
+        assert run.status(task["name"]) == "failed"
+        assert_one_line(message, TARGET[task["name"]] + "501: {0} answered HTTP 501 with ".format(api))
+        assert "<" not in message and "timed out" not in message, message
+    calls = iot.calls()
+    assert sorted(call.api for call in calls) == sorted(api for _task, api in ONE_CALL_EACH)
+    assert {call.attempt for call in calls} == {1}, "no retry cures a missing operation"
+    assert "Traceback" not in run.output
+
+
+def test_an_html_server_error_reads_as_one_line(playbook, iot):
+    # A proxy's 502 page: worth retrying, but never shown as markup.
+    settled_job(iot)
+    iot.set_faults(page_status=502)
+    run = playbook([failing("info", INFO, job_id=JOB, aws_config={"retries": {"total_max_attempts": 2}}),
+                    failing("wait", WAIT, job_id=JOB, timeout=2, aws_config={"retries": {"total_max_attempts": 2}})])
+
+    for task in ("info", "wait"):
+        result = run.result(task)
+        assert run.status(task) == "failed"
+        assert_one_line(result["msg"], "502: ", "answered HTTP 502 with an HTML page titled '502 Bad Gateway'")
+        assert "<" not in result["msg"] and "<" not in result["error"]["message"]
+    assert run.result("wait")["verdict"] == "timed_out"
+    assert {call.attempt for call in iot.calls("ListJobExecutionsForJob")} == {1, 2}

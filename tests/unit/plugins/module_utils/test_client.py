@@ -29,6 +29,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     aws_errors,
     describe_error,
     error_code,
+    error_fields,
     is_fatal,
     redact,
 )
@@ -299,6 +300,35 @@ def test_each_call_has_its_own_count():
         bounds.on_needs_retry(caught_exception=error, request_dict=first_call)
 
 
+def answer(status, message, code=None):
+    """A parsed error answer, as botocore gives it to needs-retry handlers."""
+    return {"Error": {"Code": code or str(status), "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": status}}
+
+
+class FakeOperation:
+    name = "DescribeJob"
+
+
+@pytest.mark.parametrize("parsed", [
+    answer(501, ""),
+    answer(500, "The describe_job action has not been implemented"),
+    answer(503, "nope", code="NotImplementedException"),
+])
+def test_an_operation_the_endpoint_lacks_is_not_retried(parsed):
+    bounds = RetryBounds()
+    with pytest.raises(ClientError) as raised:
+        bounds.on_needs_retry(response=(None, parsed), request_dict={}, operation=FakeOperation())
+    assert raised.value.response is parsed and raised.value.operation_name == "DescribeJob"
+    assert is_fatal(raised.value)
+
+
+@pytest.mark.parametrize("parsed", [answer(500, "<html><title>500 Internal Server Error</title></html>"),
+                                    answer(503, "Service Unavailable", code="ServiceUnavailableException")])
+def test_other_server_errors_are_left_to_botocore(parsed):
+    assert RetryBounds().on_needs_retry(response=(None, parsed), request_dict={}, operation=FakeOperation()) is None
+
+
 def test_no_request_dict_is_left_to_botocore():
     bounds = RetryBounds(max_unanswered=1)
     assert bounds.on_needs_retry(caught_exception=EndpointConnectionError(endpoint_url="x"), request_dict=None) is None
@@ -452,6 +482,24 @@ def test_describe_error_says_what_to_set_for_credentials(error, says):
     text = describe_error(error, "Failed to poll job fw")
     assert text.startswith("Failed to poll job fw: {0}: ".format(error_code(error)))
     assert says in text and "\n" not in text
+
+
+@pytest.mark.parametrize("message, says", [
+    ("<!doctype html>\n<html lang=en>\n<title>502 Bad\n Gateway</title>\n<h1>Bad Gateway</h1>",
+     "DescribeJob answered HTTP 502 with an HTML page titled '502 Bad Gateway', not an AWS error"),
+    ("<html><body><p>oops</p></body></html>", "DescribeJob answered HTTP 502 with an HTML page, not an AWS error"),
+    ("upstream connect error\n", "DescribeJob answered HTTP 502 with the text 'upstream connect error', not an AWS error"),
+    ("", "DescribeJob answered HTTP 502 with an empty body, not an AWS error"),
+])
+def test_an_error_body_that_is_not_json_is_one_line_without_markup(message, says):
+    error = ClientError(answer(502, message), "DescribeJob")
+    assert describe_error(error, "Failed") == "Failed: 502: " + says
+    assert error_fields(error)["error"] == {"code": "502", "message": says}
+
+
+def test_an_aws_error_keeps_its_own_message():
+    error = ClientError(answer(400, "Job <fw> is odd", code="InvalidRequestException"), "DescribeJob")
+    assert describe_error(error, "Failed") == "Failed: InvalidRequestException: Job <fw> is odd"
 
 
 def test_redact_ignores_unset_secrets():
