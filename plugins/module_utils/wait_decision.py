@@ -488,6 +488,11 @@ def job_result(job):
                 scheduled_job_rollouts=list(job.scheduled_job_rollouts) if job.scheduled_job_rollouts else None)
 
 
+def missing_things_message(job_id, things):
+    """Named things that do not exist: no rollout will ever reach them."""
+    return "Job {0}: thing_names names things that do not exist: {1}".format(job_id, _names(list(things)))
+
+
 def missing_job_message(job_id, last_seen=None):
     """The job is gone: never there, or deleted while the gate waited."""
     if last_seen is None:

@@ -39,6 +39,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     describe_job,
     describe_job_execution,
     job_execution_summaries,
+    thing_arn,
     thing_execution_summaries,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
@@ -73,6 +74,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     failure_message,
     job_result,
     missing_job_message,
+    missing_things_message,
     success_message,
     tally_failure_reasons,
     timeout_message,
@@ -88,6 +90,10 @@ READS_AFTER_VERDICT = 3
 PAUSE_BETWEEN_READS = 1.0
 # After a timeout, seconds spent refreshing thing mode's per-thing statuses.
 REFRESH_AFTER_TIMEOUT = 20
+# Named things without an execution at the first poll that are looked up
+# (DescribeThing) to tell a typo from a thing the rollout has not reached:
+# 50 calls take 5 s at AWS's 10 TPS.  Things beyond these are waited for.
+EXISTENCE_CHECKS = 50
 
 
 @dataclass
@@ -221,6 +227,7 @@ class ThingPoller:
         # things, and whether rounds since then read the counts only.
         self._total_when_listed = None
         self.counts_only = False
+        self._existence_checked = False
 
     @property
     def expected(self):
@@ -228,7 +235,17 @@ class ThingPoller:
 
     def poll(self, job):
         self.verdict = self._poll(job)
+        if not self._existence_checked:
+            self._check_things_exist(self.verdict.missing)
+            self._existence_checked = True
         return self.verdict
+
+    def _check_things_exist(self, without_execution):
+        """A thing with an execution exists; look up those without one."""
+        absent = [thing for thing in list(without_execution)[:EXISTENCE_CHECKS]
+                  if thing_arn(self.client, thing) is None]
+        if absent:
+            raise WaitAborted(missing_things_message(self.request.job_id, absent))
 
     def _poll(self, job):
         things = self.request.thing_names

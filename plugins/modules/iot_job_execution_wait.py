@@ -19,6 +19,8 @@ description:
   - A job that does not exist fails at once, and so does a job that is deleted while the task waits; the message
     tells the two apart. A thing whose execution does not exist yet is waited for, since rollouts create
     executions over minutes; at timeout the message names the things that never got one.
+  - Before waiting, the things of O(thing_names) that have no execution at the first poll are looked up
+    (C(DescribeThing), at most 50 of them), and a thing that does not exist fails the task at once, naming it.
   - "A job that has not run never passes. A V(SCHEDULED) job has not started, or waits between maintenance
     windows: the task keeps waiting until it rolls out, or until O(timeout), and failures seen so far still count.
     In fleet mode a job with fewer than O(min_executions) executions never passes: while it is V(IN_PROGRESS)
@@ -194,7 +196,8 @@ attributes:
         and sends no C(CancelJob).
 notes:
   - Needs the IAM actions C(iot:DescribeJob), C(iot:ListJobExecutionsForJob), C(iot:DescribeJobExecution) and
-    C(iot:ListJobExecutionsForThing); and C(iot:CancelJob) with O(cancel_on_failure) or O(cancel_on_timeout).
+    C(iot:ListJobExecutionsForThing); C(iot:DescribeThing) with O(thing_names); and C(iot:CancelJob) with
+    O(cancel_on_failure) or O(cancel_on_timeout).
   - "Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost):
     every copy polls the same account-wide rate limit."
 """
