@@ -94,6 +94,30 @@ def thing_name_from_arn(arn):
     return match.group("name") if match else None
 
 
+# Argument-spec types, in words: ansible-core's own refusal of a value that
+# cannot convert ends in Python's ("<class 'str'> cannot be converted to a float").
+_TYPE_WORDS = dict(int="an integer", float="a number", bool="true or false", dict="a dictionary", list="a list")
+
+
+def check_raw_types(spec, args):
+    """Raise InvalidOption for the first argument that ansible-core could
+    not convert to its type in ``spec``, naming the option and the type."""
+    from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+
+    for name, option in spec.items():
+        kind = option.get("type", "str")
+        if kind not in _TYPE_WORDS:
+            continue
+        for key in [name] + list(option.get("aliases") or []):
+            value = args.get(key)
+            if value is None:
+                continue
+            try:
+                DEFAULT_TYPE_VALIDATORS[kind](value)
+            except (TypeError, ValueError):
+                raise InvalidOption(name, "must be {0}, got {1}".format(_TYPE_WORDS[kind], _shown(value)))
+
+
 # Checks that apply to an option of this name wherever it appears.
 OPTION_CHECKS = dict(
     job_id=check_job_id,

@@ -187,6 +187,14 @@ def test_a_thing_the_finished_job_never_targeted_fails(playbook, iot):
     assert "dev-9 never got an execution" in result["msg"]
 
 
+def test_a_timeout_shorter_than_the_default_sleep_needs_no_sleep(playbook, iot):
+    iot.fleet.create_job("fw-short", things=["dev-1"], default=device(start=0, finish=0))
+    iot.fleet.advance()
+    run = playbook([{"name": "wait", WAIT: {"job_id": "fw-short", "thing_names": ["dev-1"], "timeout": 2}}])
+    assert run.rc == 0, run.output
+    assert run.result("wait")["verdict"] == "succeeded"
+
+
 def test_a_thing_that_does_not_exist_fails_before_the_wait(playbook, iot):
     # dev-2 exists and has no execution yet: it is waited for, not refused.
     iot.fleet.ensure_things(["dev-2"])

@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.iotops.aws.plugins.module_utils.validation import (
     OPTION_CHECKS,
     InvalidOption,
+    check_raw_types,
     check_execution_number,
     check_job_id,
     check_thing_name,
@@ -172,3 +173,26 @@ def test_option_checks_cover_every_shared_identifier():
         thing_names=check_thing_names,
         execution_number=check_execution_number,
     )
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(timeout="soon"), "timeout: must be a number, got 'soon'"),
+    (dict(count=1.5), "count: must be an integer, got 1.5"),
+    (dict(flag="maybe"), "flag: must be true or false, got 'maybe'"),
+    (dict(settings="fast"), "settings: must be a dictionary, got 'fast'"),
+    (dict(names={"a": 1}), "names: must be a list, got {'a': 1}"),
+    (dict(alias_of_names={"a": 1}), "names: must be a list, got {'a': 1}"),
+])
+def test_a_value_of_the_wrong_type_names_the_option_and_the_type(args, message):
+    spec = dict(timeout=dict(type="float"), count=dict(type="int"), flag=dict(type="bool"),
+                settings=dict(type="dict"), names=dict(type="list", elements="str", aliases=["alias_of_names"]),
+                text=dict(type="str"))
+    with pytest.raises(InvalidOption) as raised:
+        check_raw_types(spec, args)
+    assert str(raised.value) == message
+
+
+def test_values_ansible_core_converts_pass():
+    spec = dict(timeout=dict(type="float"), count=dict(type="int"), flag=dict(type="bool"), names=dict(type="list"),
+                settings=dict(type="dict"), text=dict(type="str"))
+    check_raw_types(spec, dict(timeout="2.5", count="3", flag="yes", names="a,b", settings="a=1", text=5, other=[]))
