@@ -41,7 +41,8 @@ description:
     N things. Failed executions are described individually, once, for the message and RV(failure_reasons)."
   - Throttling and transient faults are retried by botocore; a round that still fails is skipped, and the next
     one tries again until the deadline. A throttle is never taken for a device failure. Access denied, invalid
-    signatures and other client errors fail at once.
+    signatures and other client errors fail at once, and so do missing, expired or unknown credentials (the message
+    says what to set) and an endpoint that answers that it lacks the operation (HTTP 501).
   - "Stopping the play does not stop the job: its queued devices, and those the rollout has not reached, still get
     the firmware. With O(cancel_on_failure=true) the task cancels the job (C(CancelJob)) as soon as the gate fails
     on its limit, in the same polling round, before it reads anything for the report; see O(cancel_on_failure)."
