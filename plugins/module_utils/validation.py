@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+
 _JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
 _THING_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:thing/(?P<name>[^/]+)")
@@ -102,8 +104,6 @@ _TYPE_WORDS = dict(int="an integer", float="a number", bool="true or false", dic
 def check_raw_types(spec, args):
     """Raise InvalidOption for the first argument that ansible-core could
     not convert to its type in ``spec``, naming the option and the type."""
-    from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
-
     for name, option in spec.items():
         kind = option.get("type", "str")
         if kind not in _TYPE_WORDS:
