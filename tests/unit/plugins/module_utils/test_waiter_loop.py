@@ -80,8 +80,8 @@ def test_check_mode_says_what_its_one_poll_decided():
     # A finished job: the verdict is known and the message says it, but
     # check mode reports without failing the task.
     clock = FakeClock()
-    result = Waiter(GarbledListClient(clock, 0), WaitRequest("fw", policy=GatePolicy(frozenset(["FAILED"])), failure_reasons_sample=0,
-                                                            check_mode=True), clock=clock, sleep=clock.sleep).run()
+    request = WaitRequest("fw", policy=GatePolicy(frozenset(["FAILED"])), failure_reasons_sample=0, check_mode=True)
+    result = Waiter(GarbledListClient(clock, 0), request, clock=clock, sleep=clock.sleep).run()
     assert result["verdict"] == "failed" and "failed" not in result
     assert result["msg"].startswith("Job fw: 1 of 2 executions failed")
     result, _client, _clock = run([{"Succeeded": 3}], check_mode=True)
