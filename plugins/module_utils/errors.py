@@ -53,18 +53,17 @@ _NOT_IMPLEMENTED = re.compile(r"not\s+(yet\s+|been\s+)?implemented|NotImplemente
 # later poll can cure these, so they fail the first call.
 _KEYS = "access_key and secret_key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
 _SET_KEYS = "set " + _KEYS + ", or profile (or AWS_PROFILE)"
-NO_CREDENTIALS = "no AWS credentials found: " + _SET_KEYS
+_EXPIRED = ("the session token has expired: set fresh access_key, secret_key and session_token "
+            "(or AWS_SESSION_TOKEN), or refresh the profile")
 CREDENTIAL_HINTS = {
-    "NoCredentialsError": NO_CREDENTIALS,
+    "NoCredentialsError": "no AWS credentials found: " + _SET_KEYS,
     "PartialCredentialsError": "the AWS credentials are incomplete: " + _SET_KEYS,
     "CredentialRetrievalError": "the profile's credential source failed: fix the profile, or set " + _KEYS,
     "TokenRetrievalError": "the profile's login has expired: log in again (aws sso login), or set " + _KEYS,
     "ProfileNotFound": "name a profile of the AWS config files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) "
                        "in profile (or AWS_PROFILE), or set " + _KEYS,
-    "ExpiredToken": "the session token has expired: set fresh access_key, secret_key and session_token "
-                    "(or AWS_SESSION_TOKEN), or refresh the profile",
-    "ExpiredTokenException": "the session token has expired: set fresh access_key, secret_key and session_token "
-                             "(or AWS_SESSION_TOKEN), or refresh the profile",
+    "ExpiredToken": _EXPIRED,
+    "ExpiredTokenException": _EXPIRED,
     "UnrecognizedClientException": "AWS does not know this access key or session token: check access_key and "
                                    "session_token (or AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN), or the profile",
     "InvalidClientTokenId": "AWS does not know this access key: check access_key (or AWS_ACCESS_KEY_ID), "
