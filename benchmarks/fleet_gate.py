@@ -160,7 +160,7 @@ def create_job(endpoint, scenario, job_id, targets):
                                   devices=scenario.devices())
     else:
         # Every thing by name: moto then returns all N ARNs in DescribeJob.
-        endpoint.fleet.create_job(job_id, things=scenario.names, register_things=False, devices=scenario.devices())
+        endpoint.fleet.create_job(job_id, things=scenario.names, devices=scenario.devices())
 
 
 def run_gate(endpoint, scenario, approach, limit, workdir, log, targets="group"):

@@ -29,7 +29,12 @@ from ansible.utils.display import Display
 from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import progress_line
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import WAIT_ARGUMENT_SPEC, WAIT_MUTUALLY_EXCLUSIVE
 from ansible_collections.iotops.aws.plugins.module_utils.wait_runner import run_wait
-from ansible_collections.iotops.aws.plugins.plugin_utils.controller import HAS_BOTO3, TaskArgumentsError, validate_task_args
+from ansible_collections.iotops.aws.plugins.plugin_utils.controller import (
+    HAS_BOTO3,
+    TaskArgumentsError,
+    check_task_arg_types,
+    validate_task_args,
+)
 
 display = Display()
 
@@ -76,6 +81,12 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
+        try:
+            # On the controller, so the module's path words them the same.
+            check_task_arg_types(WAIT_ARGUMENT_SPEC, self._task.args)
+        except TaskArgumentsError as exc:
+            result.update(failed=True, changed=False, msg=str(exc))
+            return result
         if self._task.async_val or self._connection.transport != "local" or not HAS_BOTO3:
             wrap_async = self._task.async_val and not self._connection.has_native_async
             result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))

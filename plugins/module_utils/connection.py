@@ -18,7 +18,10 @@ from urllib.parse import urlparse
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.iotops.aws.plugins.module_utils.errors import ConnectionSettingsError
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
+    ConnectionSettingsError,
+    credentials_hint,
+)
 from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
 from ansible_collections.iotops.aws.plugins.module_utils.user_agent import user_agent_extra
 
@@ -123,11 +126,71 @@ def token_for_key(settings, environ=None):
     return settings
 
 
+# The type of each botocore Config setting a task may give, checked before
+# botocore meets a wrong one with Python's own words ("'<' not supported
+# between instances of 'str' and 'int'") or later, on the first call.
+_NUMBER = "a number"
+_AWS_CONFIG_TYPES = dict(
+    region_name="a string", signature_version="a string", user_agent="a string", user_agent_extra="a string",
+    user_agent_appid="a string", defaults_mode="a string", account_id_endpoint_mode="a string",
+    request_checksum_calculation="a string", response_checksum_validation="a string",
+    sigv4a_signing_region_set="a string", auth_scheme_preference="a string",
+    connect_timeout=_NUMBER, read_timeout=_NUMBER, max_pool_connections="an integer",
+    request_min_compression_size_bytes="an integer",
+    parameter_validation="true or false", inject_host_prefix="true or false", use_dualstack_endpoint="true or false",
+    use_fips_endpoint="true or false", ignore_configured_endpoint_urls="true or false", tcp_keepalive="true or false",
+    disable_request_compression="true or false", s3_disable_express_session_auth="true or false",
+    endpoint_discovery_enabled="true or false",
+    proxies="a dictionary", proxies_config="a dictionary", s3="a dictionary", retries="a dictionary",
+    client_context_params="a dictionary",
+)
+_RETRIES_TYPES = dict(max_attempts="an integer", total_max_attempts="an integer", mode="a string")
+
+
+def _is_type(value, expected):
+    if expected.startswith("a path"):
+        return False  # checked by the caller
+    if expected == "a string":
+        return isinstance(value, str)
+    if expected == "true or false":
+        return isinstance(value, bool)
+    if expected == "a dictionary":
+        return isinstance(value, dict)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (expected == _NUMBER and isinstance(value, float))
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_aws_config(aws_config):
+    """Each setting of ``aws_config`` has the type botocore takes; raises
+    ConnectionSettingsError naming the first that does not."""
+    unknown = sorted(str(name) for name in aws_config if name not in Config.OPTION_DEFAULTS)
+    if unknown:
+        raise ConnectionSettingsError("aws_config: {0} is not a setting of botocore's Config".format(", ".join(unknown)))
+    checks = [(name, value, _AWS_CONFIG_TYPES.get(name)) for name, value in aws_config.items() if value is not None]
+    if isinstance(aws_config.get("retries"), dict):
+        checks += [("retries." + str(name), value, _RETRIES_TYPES.get(name))
+                   for name, value in aws_config["retries"].items()]
+    client_cert = aws_config.get("client_cert")
+    if client_cert is not None and not (isinstance(client_cert, str) or (
+            isinstance(client_cert, list) and len(client_cert) == 2 and all(isinstance(p, str) for p in client_cert))):
+        checks.append(("client_cert", client_cert, "a path, or a list of the certificate's and the key's paths"))
+    for name, value, expected in checks:
+        if expected and not _is_type(value, expected):
+            raise ConnectionSettingsError("aws_config: {0} must be {1}, got {2}".format(name, expected, _shown(value)))
+
+
 def botocore_config(aws_config=None):
     """Our retry, timeout and User-Agent defaults, with the user's ``aws_config`` on top
     (a ``user_agent_extra`` of the user's own replaces the collection's words)."""
     config = Config(user_agent_extra=user_agent_extra(), **DEFAULT_BOTOCORE_CONFIG)
     if aws_config:
+        check_aws_config(aws_config)
         aws_config = dict(aws_config)
         if isinstance(aws_config.get("retries"), dict):
             # Config.merge replaces retries whole: {mode: adaptive} alone
@@ -167,7 +230,7 @@ def iot_client(settings, retry_bounds=None):
             region_name=settings.get("region"),
         )
     except ProfileNotFound as exc:
-        raise ConnectionSettingsError("profile: {0}".format(exc))
+        raise ConnectionSettingsError("profile: {0}: {1}".format(exc, credentials_hint(exc)))
     if not session.region_name:
         raise ConnectionSettingsError(
             "region is not set: give the region option or set AWS_REGION (or a region in the AWS profile)"
@@ -180,5 +243,11 @@ def iot_client(settings, retry_bounds=None):
         client = session.client("iot", endpoint_url=settings.get("endpoint_url"), verify=verify, config=config)
     except InvalidRegionError as exc:
         raise ConnectionSettingsError("region: {0}".format(exc))
+    except BotoCoreError as exc:
+        # botocore resolves the credentials here: a profile with half a key,
+        # or a credential process that fails.
+        if not credentials_hint(exc):
+            raise
+        raise ConnectionSettingsError("{0}: {1}".format(exc, credentials_hint(exc)))
     (retry_bounds or RetryBounds()).attach(client)
     return client

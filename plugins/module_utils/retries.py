@@ -9,7 +9,17 @@ from __future__ import annotations
 import re
 import time
 
-from ansible_collections.iotops.aws.plugins.module_utils.errors import RetryDeadlineReached, is_unanswered
+from ansible_collections.iotops.aws.plugins.module_utils.errors import (
+    RetryDeadlineReached,
+    answer_error,
+    is_not_implemented,
+    is_unanswered,
+)
+
+try:
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # connection.py reports the missing library
 
 # Attempts that got no answer at all (connection refused, connect or read
 # timeout) before a call gives up: 3 x read_timeout is about 30 s.
@@ -23,7 +33,8 @@ class RetryBounds:
     cheap to retry, but each attempt against a silent endpoint costs a full
     read timeout.  This stops a call after MAX_UNANSWERED_ATTEMPTS unanswered
     attempts, and sends no retry after ``not_after`` (a monotonic time), so a
-    waiter's deadline holds whatever the endpoint does.
+    waiter's deadline holds whatever the endpoint does.  An answer that says
+    the endpoint lacks the operation (a 5xx "not implemented") is not retried.
     """
 
     def __init__(self, max_unanswered=MAX_UNANSWERED_ATTEMPTS, clock=time.monotonic):
@@ -38,11 +49,16 @@ class RetryBounds:
         events.register_first("needs-retry.iot", self.on_needs_retry)
         events.register("before-send.iot", self.on_before_send)
 
-    def on_needs_retry(self, caught_exception=None, request_dict=None, response=None, **kwargs):
-        text = _failure_text(caught_exception, response)
+    def on_needs_retry(self, caught_exception=None, request_dict=None, response=None, operation=None, **kwargs):
+        operation_name = getattr(operation, "name", None)
+        text = _failure_text(caught_exception, response, operation_name)
         if text:
             self.last_failure = text
             self.last_cause = caught_exception if caught_exception is not None else response[1]
+        if caught_exception is None and text and is_not_implemented(response[1]):
+            # Raised as botocore raises the final answer, before its retry
+            # handler can schedule another attempt.
+            raise ClientError(response[1], operation_name)
         if caught_exception is None or not is_unanswered(caught_exception) or request_dict is None:
             return None
         context = request_dict.setdefault("context", {})
@@ -62,14 +78,15 @@ class RetryBounds:
         return None
 
 
-def _failure_text(caught_exception, response):
+def _failure_text(caught_exception, response, operation_name=None):
     """What failed an attempt, for a message; None when it succeeded."""
     if caught_exception is not None:
         return "{0}: {1}".format(type(caught_exception).__name__, caught_exception)
     parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else None
     error = parsed.get("Error") if isinstance(parsed, dict) else None
     if isinstance(error, dict) and error.get("Code"):
-        return "{0}: {1}".format(error["Code"], error.get("Message") or "no message")
+        code, message = answer_error(parsed, operation_name)
+        return "{0}: {1}".format(code, message or "no message")
     return None
 
 

@@ -212,6 +212,25 @@ def missing_job_message(job_id, last_seen=None, where=""):
         job_id, last_seen.status or "without a status", _counts_text(dict((s, n) for s, n in last_seen.counts.items() if n)))
 
 
+def missing_things_message(job_id, things):
+    """Named things that do not exist: no rollout will ever reach them."""
+    return "Job {0}: thing_names names things that do not exist: {1}".format(job_id, _names(list(things)))
+
+
+def check_mode_message(job_id, verdict, last_error=None):
+    """Check mode polls once; when that poll decided nothing yet."""
+    if verdict is None:
+        message = "Job {0}: check mode: the one poll failed".format(job_id)
+    else:
+        message = "Job {0}: check mode: not decided after one poll; executions: {1}".format(
+            job_id, _counts_text(verdict.counts))
+        if verdict.missing:
+            message += "; no execution yet: {0}".format(_names(list(verdict.missing)))
+    if last_error:
+        message += "; {0}".format(last_error)
+    return message
+
+
 def timeout_message(job_id, timeout, verdict, job, last_error=None, policy=None):
     if verdict is None:
         message = "Job {0}: timed out after {1:g} s without a successful poll".format(job_id, timeout)

@@ -20,9 +20,11 @@ WAIT_ARGUMENT_SPEC = dict(
     thing_names=dict(type="list", elements="str", aliases=["thing_name"]),
     execution_number=dict(type="int"),
     timeout=dict(type="float", default=600),
-    sleep=dict(type="float", default=5),
+    # No default here: 5 s (DEFAULT_SLEEP), or timeout when that is shorter.
+    sleep=dict(type="float"),
     delay=dict(type="float", default=0),
-    fail_on=dict(type="list", elements="str", default=list(DEFAULT_FAIL_ON), choices=list(JOB_EXECUTION_STATUSES)),
+    fail_on=dict(type="list", elements="str", default=list(DEFAULT_FAIL_ON),
+                 choices=[status for status in JOB_EXECUTION_STATUSES if status in TERMINAL_STATUSES]),
     max_failures=dict(type="int"),
     max_failure_percent=dict(type="float"),
     # No default here, so that giving it in thing mode is an error; 1 when omitted.
@@ -34,6 +36,7 @@ WAIT_ARGUMENT_SPEC = dict(
     cancel_force=dict(type="bool", default=False),
     failure_reasons_sample=dict(type="int", default=DEFAULT_FAILURE_REASONS_SAMPLE),
 )
+DEFAULT_SLEEP = 5
 WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
 
 
@@ -52,9 +55,11 @@ def _cancel_policy(params):
 
 def build_wait_request(params, check_mode=False):
     """A WaitRequest from validated module parameters; raises InvalidOption."""
-    timeout, sleep, delay = params["timeout"], params["sleep"], params["delay"]
+    timeout, sleep, delay = params["timeout"], params.get("sleep"), params["delay"]
     if not timeout > 0:
         raise InvalidOption("timeout", "must be more than 0 seconds, got {0:g}".format(timeout))
+    if sleep is None:
+        sleep = min(DEFAULT_SLEEP, timeout)
     if not 0 < sleep <= timeout:
         raise InvalidOption("sleep", "must be more than 0 and at most timeout ({0:g} s), got {1:g}".format(timeout, sleep))
     if not 0 <= delay < timeout:

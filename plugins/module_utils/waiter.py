@@ -41,6 +41,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     describe_job_execution,
     job_execution_summaries,
     location_text,
+    thing_arn,
     thing_execution_summaries,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import cancel_job_request
@@ -60,6 +61,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     FAILED,
     NEEDS_RETRY_DETAILS,
+    SUCCEEDED,
     TIMED_OUT,
     WAITING,
     CancelPolicy,
@@ -77,8 +79,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
 from ansible_collections.iotops.aws.plugins.module_utils.wait_messages import (
     cancel_request,
     cancel_request_text,
+    check_mode_message,
     failure_message,
     missing_job_message,
+    missing_things_message,
     success_message,
     timeout_message,
     top_reasons_text,
@@ -93,6 +97,10 @@ READS_AFTER_VERDICT = 3
 PAUSE_BETWEEN_READS = 1.0
 # After a timeout, seconds spent refreshing thing mode's per-thing statuses.
 REFRESH_AFTER_TIMEOUT = 20
+# Named things without an execution at the first poll that are looked up
+# (DescribeThing) to tell a typo from a thing the rollout has not reached:
+# 50 calls take 5 s at AWS's 10 TPS.  Things beyond these are waited for.
+EXISTENCE_CHECKS = 50
 
 
 @dataclass
@@ -226,6 +234,7 @@ class ThingPoller:
         # things, and whether rounds since then read the counts only.
         self._total_when_listed = None
         self.counts_only = False
+        self._existence_checked = False
 
     @property
     def expected(self):
@@ -233,7 +242,17 @@ class ThingPoller:
 
     def poll(self, job):
         self.verdict = self._poll(job)
+        if not self._existence_checked:
+            self._check_things_exist(self.verdict.missing)
+            self._existence_checked = True
         return self.verdict
+
+    def _check_things_exist(self, without_execution):
+        """A thing with an execution exists; look up those without one."""
+        absent = [thing for thing in list(without_execution)[:EXISTENCE_CHECKS]
+                  if thing_arn(self.client, thing) is None]
+        if absent:
+            raise WaitAborted(missing_things_message(self.request.job_id, absent))
 
     def _poll(self, job):
         things = self.request.thing_names
@@ -466,6 +485,13 @@ class Waiter:
             message = failure_message(request.job_id, verdict, request.policy, failed_items)
             message += "; " + top_reasons if top_reasons else ""
         if request.check_mode:
+            if state == FAILED:
+                result["msg"] = message
+            elif state == SUCCEEDED:
+                result["msg"] = success_message(request.job_id, verdict, request.policy)
+            else:
+                last_error = describe_error(last_failure, "the poll failed", self.secrets) if last_failure else None
+                result["msg"] = check_mode_message(request.job_id, verdict, last_error)
             if cancel is not None:
                 result.update(changed=True, cancel=cancel["request"], msg="{0}; check mode: would cancel the job ({1})".format(
                     message, cancel_request_text(cancel["request"])))

@@ -19,6 +19,8 @@ description:
   - A job that does not exist fails at once, and so does a job that is deleted while the task waits; the message
     tells the two apart. A thing whose execution does not exist yet is waited for, since rollouts create
     executions over minutes; at timeout the message names the things that never got one.
+  - Before waiting, the things of O(thing_names) that have no execution at the first poll are looked up
+    (C(DescribeThing), at most 50 of them), and a thing that does not exist fails the task at once, naming it.
   - "A job that has not run never passes. A V(SCHEDULED) job has not started, or waits between maintenance
     windows: the task keeps waiting until it rolls out, or until O(timeout), and failures seen so far still count.
     In fleet mode a job with fewer than O(min_executions) executions never passes: while it is V(IN_PROGRESS)
@@ -39,7 +41,8 @@ description:
     N things. Failed executions are described individually, once, for the message and RV(failure_reasons)."
   - Throttling and transient faults are retried by botocore; a round that still fails is skipped, and the next
     one tries again until the deadline. A throttle is never taken for a device failure. Access denied, invalid
-    signatures and other client errors fail at once.
+    signatures and other client errors fail at once, and so do missing, expired or unknown credentials (the message
+    says what to set) and an endpoint that answers that it lacks the operation (HTTP 501).
   - "Stopping the play does not stop the job: its queued devices, and those the rollout has not reached, still get
     the firmware. With O(cancel_on_failure=true) the task cancels the job (C(CancelJob)) as soon as the gate fails
     on its limit, in the same polling round, before it reads anything for the report; see O(cancel_on_failure)."
@@ -74,8 +77,8 @@ options:
   sleep:
     description:
       - Seconds between polls. More than 0 and at most O(timeout).
+      - When omitted, 5 seconds, or O(timeout) when that is shorter.
     type: float
-    default: 5
   delay:
     description:
       - Seconds before the first poll. At least 0 and less than O(timeout).
@@ -83,11 +86,11 @@ options:
     default: 0
   fail_on:
     description:
-      - Execution statuses that count as failures. Only terminal statuses are allowed.
+      - Execution statuses that count as failures, among the terminal ones.
       - V([]) never fails on a status; the task only reports.
     type: list
     elements: str
-    choices: [QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
+    choices: [SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
     default: [FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]
   max_failures:
     description:
@@ -194,7 +197,8 @@ attributes:
         and sends no C(CancelJob).
 notes:
   - Needs the IAM actions C(iot:DescribeJob), C(iot:ListJobExecutionsForJob), C(iot:DescribeJobExecution) and
-    C(iot:ListJobExecutionsForThing); and C(iot:CancelJob) with O(cancel_on_failure) or O(cancel_on_timeout).
+    C(iot:ListJobExecutionsForThing); C(iot:DescribeThing) with O(thing_names); and C(iot:CancelJob) with
+    O(cancel_on_failure) or O(cancel_on_timeout).
   - "Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost):
     every copy polls the same account-wide rate limit."
 """
@@ -428,6 +432,7 @@ msg:
     - One line. On failure it says what failed - which things, which statuses, the first C(statusDetails) - or
       that the wait timed out and what was still pending. It says when the job was canceled (with its
       C(reasonCode) and C(comment)), still scheduled, or between maintenance windows.
+    - In check mode it says what the one poll found, also when it decided nothing yet.
     - A failure names the top RV(failure_reasons) with their counts, and ends with whether the gate canceled the
       job, or could not (with the AWS error code and request id).
   returned: always

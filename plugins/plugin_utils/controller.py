@@ -25,9 +25,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.connection import (
     iot_client,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.errors import describe_error, secrets_in
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, apply_option_checks, option_type_error
 
-__all__ = ["HAS_BOTO3", "ControllerAws", "TaskArgumentsError", "missing_boto3", "validate_task_args"]
+__all__ = ["HAS_BOTO3", "ControllerAws", "TaskArgumentsError", "check_task_arg_types", "missing_boto3",
+           "validate_task_args"]
 
 
 class TaskArgumentsError(ValueError):
@@ -38,16 +39,27 @@ def missing_boto3(plugin_name):
     return "{0} needs the boto3 and botocore Python libraries on the controller".format(plugin_name)
 
 
+def check_task_arg_types(argument_spec, args):
+    """The task's arguments as plain JSON values, each of a type its option
+    (or a connection option) takes; raises TaskArgumentsError naming it."""
+    # Plain JSON values, as a module receives them: ansible-core's type
+    # errors would otherwise name its internal string class.
+    args = json.loads(json.dumps(args))
+    wrong_type = option_type_error(dict(CONNECTION_ARGUMENT_SPEC, **argument_spec), args)
+    if wrong_type:
+        raise TaskArgumentsError(wrong_type)
+    return args
+
+
 def validate_task_args(plugin_name, argument_spec, args, **constraints):
     """The task's arguments checked as a module with the connection options
     and ``argument_spec`` would check them; raises TaskArgumentsError.
 
     ``constraints`` are ArgumentSpecValidator's (mutually_exclusive...).
     """
-    # Plain JSON values, as a module receives them: ansible-core's type
-    # errors would otherwise name its internal string class.
-    args = json.loads(json.dumps(args))
-    validation = ArgumentSpecValidator(dict(CONNECTION_ARGUMENT_SPEC, **argument_spec), **constraints).validate(args)
+    args = check_task_arg_types(argument_spec, args)
+    spec = dict(CONNECTION_ARGUMENT_SPEC, **argument_spec)
+    validation = ArgumentSpecValidator(spec, **constraints).validate(args)
     if validation.error_messages:
         msg = validation.errors.msg
         if isinstance(validation.errors[0], UnsupportedError):

@@ -38,6 +38,9 @@ BAD_INPUT = [
     (INFO, dict(job_id="fw", jobid="fw"), "jobid"),
     (INFO, dict(job_id="fw", endpoint_url="not a url"), "endpoint_url"),
     (INFO, dict(job_id="fw", region="us east 1"), "region"),
+    (INFO, dict(job_id="fw", aws_config={"retries": {"total_max_attempts": "x"}}),
+     "aws_config: retries.total_max_attempts must be an integer, got 'x'"),
+    (INFO, dict(job_id="fw", aws_config={"proxies": "http://proxy"}), "aws_config: proxies must be a dictionary"),
     # iot_job_execution_wait
     (WAIT, dict(thing_names=["dev-1"]), "job_id"),
     (WAIT, dict(job_id="fw/1"), "job_id"),
@@ -70,6 +73,26 @@ BAD_INPUT = [
     (WAIT, dict(job_id="fw", sleeps=5), "sleeps"),
     (WAIT, dict(job_id="fw", endpoint_url="ftp://iot.example.com"), "endpoint_url"),
     (WAIT, dict(job_id="fw", region="us east 1"), "region"),
+    # wrong types and shapes: the option and the type it takes, in words
+    (WAIT, dict(job_id="fw", timeout=[60]), "timeout: must be a number, got [60]"),
+    (WAIT, dict(job_id="fw", sleep={"s": 1}), "sleep: must be a number"),
+    (WAIT, dict(job_id="fw", max_failures="two"), "max_failures: must be an integer, got 'two'"),
+    (WAIT, dict(job_id="fw", max_failure_percent="5%"), "max_failure_percent: must be a number"),
+    (WAIT, dict(job_id="fw", min_executions=1.5), "min_executions: must be an integer"),
+    (WAIT, dict(job_id="fw", thing_names={"dev-1": 1}), "thing_names: must be a list"),
+    (WAIT, dict(job_id="fw", fail_on={"FAILED": True}), "fail_on: must be a list"),
+    (WAIT, dict(job_id="fw", cancel_on_failure="maybe"), "cancel_on_failure: must be true or false"),
+    (WAIT, dict(job_id="fw", failure_reasons_sample=[1]), "failure_reasons_sample: must be an integer"),
+    (WAIT, dict(job_id="fw", aws_config="fast"), "aws_config: must be a dictionary, got 'fast'"),
+    (WAIT, dict(job_id="fw", aws_config={"retries": {"max_attempts": "x"}}),
+     "aws_config: retries.max_attempts must be an integer, got 'x'"),
+    (WAIT, dict(job_id="fw", aws_config={"retries": "standard"}), "aws_config: retries must be a dictionary"),
+    (WAIT, dict(job_id="fw", aws_config={"retry": {"mode": "standard"}}),
+     "aws_config: retry is not a setting of botocore's Config"),
+    (WAIT, dict(job_id="fw", aws_config={"max_pool_connections": "many"}),
+     "aws_config: max_pool_connections must be an integer"),
+    (WAIT, dict(job_id="fw", aws_config={"user_agent_extra": 5}), "aws_config: user_agent_extra must be a string"),
+    (WAIT, dict(job_id="fw", timeout=2, sleep=None, max_failures=-1), "max_failures"),  # not sleep
     # the iot_job_execution lookup
     (LOOKUP, dict(ONE_THING), "job_id"),
     (LOOKUP, dict(ONE_THING, job_id=LONG_JOB_ID), "job_id"),
@@ -84,7 +107,14 @@ BAD_INPUT = [
     (LOOKUP, dict(ONE_THING, job_id="fw", aws_config={"read_timeout": "long"}), "aws_config"),
     (LOOKUP, dict(ONE_THING, job_id="fw", endpoint_url="iot.example.com"), "endpoint_url"),
     (LOOKUP, dict(ONE_THING, job_id="fw", region="us east 1"), "region"),
+    (LOOKUP, dict(ONE_THING, job_id="fw", aws_config={"retries": {"max_attempts": None}}),
+     "aws_config: retries.max_attempts must be an integer, got None"),
 ]
+
+
+# Python's own error text, which names neither the option nor what it takes.
+PYTHON_WORDS = ("<class ", "not supported between instances", "object has no attribute", "is not iterable",
+                "unexpected keyword argument", "could not parse JSON")
 
 
 def bad_task(index, plugin, args):
@@ -121,7 +151,8 @@ def test_bad_input_fails_before_any_request(playbook, iot, plugin):
     wrong = []
     for index, args, option in cases:
         status, message = run.status("case {0}".format(index)), run.result("case {0}".format(index)).get("msg", "")
-        if status != "failed" or option not in message or "\n" in message:
+        python_words = [words for words in PYTHON_WORDS if words in message]
+        if status != "failed" or option not in message or "\n" in message or python_words:
             wrong.append("{0} {1}: {2} {3!r}".format(index, args, status, message))
     assert not wrong, "\n".join(wrong)
     assert [call.api for call in iot.calls()] == [FIRST_CALL[plugin]], "only the valid task may send a request"

@@ -7,6 +7,9 @@ import math
 import pytest
 
 from helpers import create_job_task, ok, wait_task
+from local_endpoint import device
+
+WAIT = "iotops.aws.iot_job_execution_wait"
 
 
 # In the request clock's time (the request_clock fixture): a device is still
@@ -92,6 +95,7 @@ def test_check_mode_polls_once_and_does_not_fail_on_status(playbook, iot):
     assert result["verdict"] == "failed"
     assert result["status_counts"] == {"FAILED": 1, "IN_PROGRESS": 1}
     assert result["changed"] is False
+    assert result["msg"].startswith("Job fw-check: 1 of 2 executions failed")
 
 
 def test_fail_on_empty_only_reports(playbook, iot):
@@ -159,6 +163,7 @@ def test_an_execution_that_appears_late_is_waited_for(playbook, iot, request_clo
 
 
 def test_a_thing_the_finished_job_never_targeted_fails(playbook, iot):
+    iot.fleet.ensure_things(["dev-9"])  # it exists, so only the job can say it never reached it
     run = playbook([
         create_job_task(iot, job_id="fw-done", things=["dev-1"], default=ok(start=0, finish=0)),
         {"name": "settle", "ansible.builtin.pause": {"seconds": 1}},
@@ -167,6 +172,29 @@ def test_a_thing_the_finished_job_never_targeted_fails(playbook, iot):
     result = run.result("wait")
     assert result["verdict"] == "failed" and result["elapsed"] < 10
     assert "dev-9 never got an execution" in result["msg"]
+
+
+def test_a_timeout_shorter_than_the_default_sleep_needs_no_sleep(playbook, iot):
+    iot.fleet.create_job("fw-short", things=["dev-1"], default=device(start=0, finish=0))
+    iot.fleet.advance()
+    run = playbook([{"name": "wait", WAIT: {"job_id": "fw-short", "thing_names": ["dev-1"], "timeout": 2}}])
+    assert run.rc == 0, run.output
+    assert run.result("wait")["verdict"] == "succeeded"
+
+
+def test_a_thing_that_does_not_exist_fails_before_the_wait(playbook, iot):
+    # dev-2 exists and has no execution yet: it is waited for, not refused.
+    iot.fleet.ensure_things(["dev-2"])
+    iot.fleet.create_job("fw-typo", things=["dev-1"], default=device(outcome=None))
+    run = playbook([wait_task(job_id="fw-typo", thing_names=["dev-1", "dev-2", "no-such-thing"], timeout=3600,
+                              ignore_errors=True)], timeout=120)
+    result = run.result("wait")
+    assert run.status("wait") == "failed"
+    assert result["msg"] == "Job fw-typo: thing_names names things that do not exist: no-such-thing"
+    # One round, then one lookup per thing without an execution.
+    assert [call.api for call in iot.calls() if call.api in ("DescribeJob", "DescribeThing")] == \
+        ["DescribeJob", "DescribeThing", "DescribeThing"]
+    assert sorted(call.path for call in iot.calls("DescribeThing")) == ["/things/dev-2", "/things/no-such-thing"]
 
 
 def test_retried_failures_are_not_final_until_retries_run_out(playbook, iot, request_clock):

@@ -39,13 +39,23 @@ TARGET = {"info describe": "(job_id {0}, thing_name dev-1): ".format(JOB), "info
           "wait things": "Failed to poll job {0}: ".format(JOB), "wait fleet": "Failed to poll job {0}: ".format(JOB)}
 
 
+# What a refusal of the credentials tells the user to check.
+WHAT_TO_SET = {"AccessDeniedException": (),
+               "InvalidSignatureException": ("check secret_key (or AWS_SECRET_ACCESS_KEY)",),
+               "ExpiredTokenException": ("the session token has expired: set fresh access_key, secret_key and "
+                                         "session_token",),
+               "UnrecognizedClientException": ("check access_key and session_token",)}
+
+
+
 def assert_one_line(message, *parts):
     assert "\n" not in message, message
     for part in parts:
         assert part in message, message
 
 
-@pytest.mark.parametrize("denial", ["AccessDeniedException", "InvalidSignatureException"])
+@pytest.mark.parametrize("denial", ["AccessDeniedException", "InvalidSignatureException", "ExpiredTokenException",
+                                    "UnrecognizedClientException"])
 def test_a_refusal_fails_at_once_with_its_code(playbook, iot, denial):
     settled_job(iot, JOB, THINGS)
     iot.set_faults(deny=denial)
@@ -53,7 +63,7 @@ def test_a_refusal_fails_at_once_with_its_code(playbook, iot, denial):
 
     for task, _api in ONE_CALL_EACH:
         assert run.status(task["name"]) == "failed"
-        assert_one_line(run.result(task["name"])["msg"], TARGET[task["name"]] + denial + ": ")
+        assert_one_line(run.result(task["name"])["msg"], TARGET[task["name"]] + denial + ": ", *WHAT_TO_SET[denial])
     # One request per task, none retried; the lookup stops at its first term
     # and neither wait polls again.
     calls = iot.calls()
@@ -113,3 +123,37 @@ def test_the_wait_reads_through_occasional_unreadable_answers(playbook, iot):
         [("dev-1", "SUCCEEDED"), ("dev-2", "FAILED"), ("dev-3", "SUCCEEDED")]
     assert [(e["thing_name"], e["status"]) for e in fleet["job_executions"]] == [("dev-2", "FAILED")]
     assert any(call.fault == "garbage" for call in iot.calls())
+
+
+@pytest.mark.parametrize("kind", ["html", "text"])
+def test_an_operation_the_endpoint_lacks_fails_at_once_without_markup(playbook, iot, kind):
+    # HTTP 501 with a page, as an emulator that lacks the API may answer.
+    settled_job(iot, JOB, THINGS)
+    iot.set_faults(page_status=501, page_kind=kind)
+    run = playbook([task for task, _api in ONE_CALL_EACH], args=("-vvv",))
+
+    for task, api in ONE_CALL_EACH:
+        message = run.result(task["name"])["msg"]
+        assert run.status(task["name"]) == "failed"
+        assert_one_line(message, TARGET[task["name"]] + "501: {0} answered HTTP 501 with ".format(api))
+        assert "<" not in message and "timed out" not in message, message
+    calls = iot.calls()
+    assert sorted(call.api for call in calls) == sorted(api for _task, api in ONE_CALL_EACH)
+    assert {call.attempt for call in calls} == {1}, "no retry cures a missing operation"
+    assert "Traceback" not in run.output
+
+
+def test_an_html_server_error_reads_as_one_line(playbook, iot):
+    # A proxy's 502 page: worth retrying, but never shown as markup.
+    settled_job(iot, JOB, THINGS)
+    iot.set_faults(page_status=502)
+    run = playbook([failing("info", INFO, job_id=JOB, aws_config={"retries": {"total_max_attempts": 2}}),
+                    failing("wait", WAIT, job_id=JOB, timeout=2, aws_config={"retries": {"total_max_attempts": 2}})])
+
+    for task in ("info", "wait"):
+        result = run.result(task)
+        assert run.status(task) == "failed"
+        assert_one_line(result["msg"], "502: ", "answered HTTP 502 with an HTML page titled '502 Bad Gateway'")
+        assert "<" not in result["msg"] and "<" not in result["error"]["message"]
+    assert run.result("wait")["verdict"] == "timed_out"
+    assert {call.attempt for call in iot.calls("ListJobExecutionsForJob")} == {1, 2}

@@ -7,6 +7,7 @@ parses, retries and reports them exactly as it would against AWS.
 from __future__ import annotations
 
 import dataclasses
+import http
 import io
 import json
 import random
@@ -68,7 +69,13 @@ class Faults:
     garbage_kind: str | None = None       # "truncated" JSON or "binary"; None: either, at random
     latency: float = 0.0
     black_hole: bool = False
-    deny: str | None = None               # AccessDeniedException or InvalidSignatureException
+    # AccessDeniedException, or refused credentials: InvalidSignatureException,
+    # ExpiredTokenException, UnrecognizedClientException
+    deny: str | None = None
+    # Every answer has this HTTP status and a body that is not AWS's JSON, as
+    # a proxy or an emulator that lacks the API sends: "html" (a page) or "text".
+    page_status: int | None = None
+    page_kind: str = "html"
     apis: tuple | None = None
     # The first request to each of these APIs is applied, then the connection
     # is reset instead of answering: the client cannot tell it succeeded.
@@ -132,6 +139,15 @@ class _TokenBucket:
         return False
 
 
+# AWS's messages for refused credentials, all HTTP 403; any other ``deny``
+# code gets AccessDeniedException's message.
+_REFUSALS = {
+    "InvalidSignatureException": "The request signature we calculated does not match the signature you provided.",
+    "ExpiredTokenException": "The security token included in the request is expired",
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
+}
+
+
 def _error(start_response, status: str, code: str, message: str):
     body = json.dumps({"message": message}).encode()
     start_response(status, [
@@ -140,6 +156,20 @@ def _error(start_response, status: str, code: str, message: str):
         ("x-amzn-ErrorType", "{0}:http://internal.amazon.com/coral/com.amazonaws.iot/".format(code)),
         ("x-amzn-RequestId", str(uuid.uuid4())),
     ])
+    return [body]
+
+
+def _page(start_response, status: int, kind: str, api: str):
+    phrase = http.HTTPStatus(status).phrase
+    said = "The {0} action has not been implemented".format(api) if status == 501 else "Try again later."
+    if kind == "html":
+        body = ("<!doctype html>\n<html lang=en>\n<title>{0} {1}</title>\n<h1>{1}</h1>\n<p>{2}</p>\n".format(
+            status, phrase, said)).encode()
+        content_type = "text/html; charset=utf-8"
+    else:
+        body = "{0} {1}: {2}\n".format(status, phrase, said).encode()
+        content_type = "text/plain; charset=utf-8"
+    start_response("{0} {1}".format(status, phrase), [("Content-Type", content_type), ("Content-Length", str(len(body)))])
     return [body]
 
 
@@ -187,6 +217,8 @@ class FaultyEndpoint:
             return "black_hole"
         if faults.deny:
             return "deny"
+        if faults.page_status:
+            return "page"
         if faults.rate_limit_tps:
             if api not in self._buckets:
                 refill = max(0.0, faults.rate_limit_tps - faults.neighbour_tps)
@@ -243,11 +275,10 @@ class FaultyEndpoint:
             released.wait(600)
             return _reset(environ)
         if fault == "deny":
-            if self.faults.deny == "InvalidSignatureException":
-                return _error(recording_start_response, "403 Forbidden", "InvalidSignatureException",
-                              "The request signature we calculated does not match the signature you provided.")
-            return _error(recording_start_response, "403 Forbidden", self.faults.deny,
-                          "User is not authorized to perform: iot:{0}".format(api))
+            message = _REFUSALS.get(self.faults.deny, "User is not authorized to perform: iot:{0}".format(api))
+            return _error(recording_start_response, "403 Forbidden", self.faults.deny, message)
+        if fault == "page":
+            return _page(recording_start_response, self.faults.page_status, self.faults.page_kind, api)
         if fault == "throttle":
             return _error(recording_start_response, "400 Bad Request", "ThrottlingException", "Rate exceeded")
         if fault == "error" and coin < 0.5:

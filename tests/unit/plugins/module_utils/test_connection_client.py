@@ -112,6 +112,33 @@ def test_bad_aws_config_is_a_settings_error(aws_config):
 
 # -- the client ---------------------------------------------------------------
 
+@pytest.mark.parametrize("aws_config, message", [
+    ({"retries": {"max_attempts": "x"}}, "aws_config: retries.max_attempts must be an integer, got 'x'"),
+    ({"retries": {"total_max_attempts": None}}, "aws_config: retries.total_max_attempts must be an integer, got None"),
+    ({"retries": {"total_max_attempts": True}}, "aws_config: retries.total_max_attempts must be an integer, got True"),
+    ({"retries": {"mode": 5}}, "aws_config: retries.mode must be a string, got 5"),
+    ({"retries": ["standard"]}, "aws_config: retries must be a dictionary, got ['standard']"),
+    ({"max_pool_connections": "x"}, "aws_config: max_pool_connections must be an integer, got 'x'"),
+    ({"read_timeout": [1]}, "aws_config: read_timeout must be a number, got [1]"),
+    ({"tcp_keepalive": "yes"}, "aws_config: tcp_keepalive must be true or false, got 'yes'"),
+    ({"user_agent_extra": 5}, "aws_config: user_agent_extra must be a string, got 5"),
+    ({"proxies": "http://proxy"}, "aws_config: proxies must be a dictionary, got 'http://proxy'"),
+    ({"client_cert": ["a.pem"]}, "aws_config: client_cert must be a path, or a list of the certificate's and the "
+                                 "key's paths, got ['a.pem']"),
+    ({"retry": {}, "zzz": 1}, "aws_config: retry, zzz is not a setting of botocore's Config"),
+])
+def test_a_wrong_type_in_aws_config_names_the_setting_and_its_type(aws_config, message):
+    with pytest.raises(ConnectionSettingsError) as raised:
+        botocore_config(aws_config)
+    assert str(raised.value) == message
+
+
+def test_right_types_in_aws_config_pass():
+    config = botocore_config({"retries": {"mode": "adaptive", "max_attempts": 3}, "read_timeout": 2.5,
+                              "tcp_keepalive": True, "client_cert": ["c.pem", "k.pem"], "user_agent_extra": "gate"})
+    assert config.retries["mode"] == "adaptive" and config.tcp_keepalive is True
+
+
 @pytest.mark.parametrize(
     "settings, option",
     [

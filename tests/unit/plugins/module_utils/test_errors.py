@@ -4,7 +4,14 @@ fields error.code, error.message and response_metadata."""
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     ConnectionSettingsError,
@@ -53,8 +60,9 @@ def test_secrets_are_redacted_from_every_field():
     result = failure(exc, "Failed to describe job fw", [SECRET])
     assert SECRET not in repr(result)
     assert result["failed"] is True and result["changed"] is False
-    assert result["msg"] == ("Failed to describe job fw: InvalidSignatureException: signature of ******** is wrong "
-                             "(request id req-1)")
+    assert result["msg"].startswith("Failed to describe job fw: InvalidSignatureException: signature of ******** is "
+                                    "wrong: the request signature does not match: check secret_key")
+    assert result["msg"].endswith("(request id req-1)")
     assert result["error"]["message"] == "signature of ******** is wrong"
 
 
@@ -92,7 +100,13 @@ def answered_error(code, status, message="something went wrong", request_id="4f1
         (ClientError({"Error": {"Code": "Odd"}}, "DescribeJob"), False),
         (EndpointConnectionError(endpoint_url="http://iot"), False),
         (ReadTimeoutError(endpoint_url="http://iot"), False),
-        (NoCredentialsError(), False),
+        # No later poll finds credentials that are missing or refused.
+        (NoCredentialsError(), True),
+        (PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"), True),
+        (ProfileNotFound(profile="ops"), True),
+        (client_error("ExpiredTokenException", 403), True),
+        (client_error("ExpiredToken", 400), True),
+        (client_error("UnrecognizedClientException", 403), True),
         (RetryDeadlineReached("late"), False),
         (UnexpectedResponse("garbage"), False),
         (ConnectionSettingsError("region is not set"), True),
@@ -139,7 +153,9 @@ def test_describe_error_falls_back_to_the_request_id_header():
     "error, expected",
     [
         (answered_error("InvalidSignatureException", 403, message="Signature for " + SECRET + " with " + TOKEN),
-         "Failed: InvalidSignatureException: Signature for ******** with ******** (request id 4f1c-req-id)"),
+         "Failed: InvalidSignatureException: Signature for ******** with ********: the request signature does not "
+         "match: check secret_key (or AWS_SECRET_ACCESS_KEY) or the profile, and the clock of the host "
+         "(request id 4f1c-req-id)"),
         (ValueError("bad\nvalue {0}".format(SECRET)), "Failed: ValueError: bad value ********"),
         (ConnectionSettingsError("region is not set"), "Failed: region is not set"),
         (EndpointConnectionError(endpoint_url="http://127.0.0.1:9/jobs/fw"),
@@ -160,3 +176,39 @@ def test_aws_errors_cover_what_a_call_raises():
     for error in (answered_error("X", 400), EndpointConnectionError(endpoint_url="x"), NoCredentialsError(),
                   ConnectionSettingsError("x"), RetryDeadlineReached("x"), UnexpectedResponse("x")):
         assert isinstance(error, caught)
+
+
+@pytest.mark.parametrize(
+    "error, says",
+    [
+        (NoCredentialsError(), "no AWS credentials found: set access_key and secret_key (or AWS_ACCESS_KEY_ID and "
+                               "AWS_SECRET_ACCESS_KEY), or profile (or AWS_PROFILE)"),
+        (PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"), "missing: AWS_SECRET_ACCESS_KEY"),
+        (client_error("ExpiredTokenException", 403, message="The security token included in the request is expired"),
+         "the session token has expired: set fresh access_key, secret_key and session_token"),
+        (client_error("UnrecognizedClientException", 403), "check access_key and session_token"),
+    ],
+    ids=lambda value: error_code(value) if isinstance(value, Exception) else "",
+)
+def test_describe_error_says_what_to_set_for_credentials(error, says):
+    text = describe_error(error, "Failed to poll job fw")
+    assert text.startswith("Failed to poll job fw: {0}: ".format(error_code(error)))
+    assert says in text and "\n" not in text
+
+
+@pytest.mark.parametrize("message, says", [
+    ("<!doctype html>\n<html lang=en>\n<title>502 Bad\n Gateway</title>\n<h1>Bad Gateway</h1>",
+     "DescribeJob answered HTTP 502 with an HTML page titled '502 Bad Gateway', not an AWS error"),
+    ("<html><body><p>oops</p></body></html>", "DescribeJob answered HTTP 502 with an HTML page, not an AWS error"),
+    ("upstream connect error\n", "DescribeJob answered HTTP 502 with the text 'upstream connect error', not an AWS error"),
+    ("", "DescribeJob answered HTTP 502 with an empty body, not an AWS error"),
+])
+def test_an_error_body_that_is_not_json_is_one_line_without_markup(message, says):
+    error = client_error("502", 502, message=message)
+    assert describe_error(error, "Failed") == "Failed: 502: " + says
+    assert error_fields(error)["error"] == {"code": "502", "message": says}
+
+
+def test_an_aws_error_keeps_its_own_message():
+    error = client_error("InvalidRequestException", 400, message="Job <fw> is odd")
+    assert describe_error(error, "Failed") == "Failed: InvalidRequestException: Job <fw> is odd"

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
-from ansible_collections.iotops.aws.plugins.module_utils.errors import RetryDeadlineReached
+from ansible_collections.iotops.aws.plugins.module_utils.errors import RetryDeadlineReached, is_fatal
 from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
+from helpers import client_error
 
 
 def unanswered_errors():
@@ -109,3 +116,31 @@ def test_a_retry_held_back_names_the_failure_that_called_for_it(failure, cause):
     with pytest.raises(RetryDeadlineReached) as raised:
         bounds.on_before_send(request=FakeRequest("attempt=2; max=15"))
     assert str(raised.value).startswith(cause + " (retry 2 not sent")
+
+
+def answer(status, message, code=None):
+    """A parsed error answer, as botocore gives it to needs-retry handlers."""
+    return client_error(code or str(status), status, message=message).response
+
+
+class FakeOperation:
+    name = "DescribeJob"
+
+
+@pytest.mark.parametrize("parsed", [
+    answer(501, ""),
+    answer(500, "The describe_job action has not been implemented"),
+    answer(503, "nope", code="NotImplementedException"),
+])
+def test_an_operation_the_endpoint_lacks_is_not_retried(parsed):
+    bounds = RetryBounds()
+    with pytest.raises(ClientError) as raised:
+        bounds.on_needs_retry(response=(None, parsed), request_dict={}, operation=FakeOperation())
+    assert raised.value.response is parsed and raised.value.operation_name == "DescribeJob"
+    assert is_fatal(raised.value)
+
+
+@pytest.mark.parametrize("parsed", [answer(500, "<html><title>500 Internal Server Error</title></html>"),
+                                    answer(503, "Service Unavailable", code="ServiceUnavailableException")])
+def test_other_server_errors_are_left_to_botocore(parsed):
+    assert RetryBounds().on_needs_retry(response=(None, parsed), request_dict={}, operation=FakeOperation()) is None

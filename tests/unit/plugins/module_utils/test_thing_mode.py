@@ -16,7 +16,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
 from ansible_collections.iotops.aws.plugins.module_utils.wait_options import build_wait_request
-from ansible_collections.iotops.aws.plugins.module_utils.waiter import Waiter, WaitRequest
+from ansible_collections.iotops.aws.plugins.module_utils.waiter import WaitAborted, Waiter, WaitRequest
 from helpers import FakeClock
 
 ARN = "arn:aws:iot:us-east-1:123456789012:thing/{0}"
@@ -34,11 +34,18 @@ class PagingClient:
     DescribeJob starts the next round.  Lists page by PageSize, as botocore's
     paginators do, and every call is recorded."""
 
-    def __init__(self, rounds, retry=None):
+    def __init__(self, rounds, retry=None, absent=()):
         self.rounds = list(rounds)
         self.statuses = {}
         self.retry = retry
+        self.absent = set(absent)  # things that do not exist; every other one does
         self.calls = []
+
+    def describe_thing(self, thingName):
+        self.calls.append("DescribeThing " + thingName)
+        if thingName in self.absent:
+            raise not_found("DescribeThing")
+        return {"thingName": thingName, "thingArn": ARN.format(thingName)}
 
     def describe_job(self, jobId):
         self.calls.append("DescribeJob")
@@ -137,6 +144,25 @@ def test_a_thing_without_an_execution_fails_once_the_job_is_over():
     assert result["verdict"] == "failed" and "dev-9 never got an execution" in result["msg"]
 
 
+def test_a_thing_that_does_not_exist_fails_the_first_poll():
+    client = PagingClient([{"dev-1": "IN_PROGRESS"}], absent=["dev-9", "dev-8"])
+    with pytest.raises(WaitAborted) as raised:
+        wait(client, ["dev-1", "dev-9", "dev-7", "dev-8"], timeout=3600)
+    assert str(raised.value) == "Job fw: thing_names names things that do not exist: dev-9, dev-8"
+    # Only the things without an execution were looked up, once each.
+    assert sorted(c for c in client.calls if c.startswith("DescribeThing")) == [
+        "DescribeThing dev-7", "DescribeThing dev-8", "DescribeThing dev-9"]
+    assert client.calls.count("DescribeJob") == 1
+
+
+def test_a_thing_that_exists_without_an_execution_is_waited_for_and_looked_up_once():
+    client = PagingClient([{"dev-1": "IN_PROGRESS"}, {"dev-1": "IN_PROGRESS"},
+                           {"dev-1": "SUCCEEDED", "dev-2": "SUCCEEDED"}])
+    result = wait(client, ["dev-1", "dev-2"])
+    assert result["verdict"] == "succeeded" and result["polls"] == 3
+    assert [c for c in client.calls if c.startswith("DescribeThing")] == ["DescribeThing dev-2"]
+
+
 def test_a_failure_with_retries_left_is_not_final():
     others = dict(("other-{0}".format(n), "IN_PROGRESS") for n in range(600))  # listing the job costs 3 pages
     client = PagingClient([dict(others, **{"dev-1": "FAILED"}), dict(others, **{"dev-1": "SUCCEEDED"})], retry=1)
@@ -197,6 +223,12 @@ def test_bad_wait_options_name_the_option(changes, option):
     with pytest.raises(InvalidOption) as raised:
         build_wait_request(dict(PARAMS, **changes))
     assert raised.value.option == option
+
+
+@pytest.mark.parametrize("timeout, sleep", [(600.0, 5), (2.0, 2.0), (5.0, 5), (0.5, 0.5)])
+def test_sleep_defaults_to_5_s_or_the_timeout_when_shorter(timeout, sleep):
+    request = build_wait_request(dict(PARAMS, timeout=timeout, sleep=None))
+    assert request.sleep == sleep
 
 
 def test_wait_options_make_the_request():

@@ -9,6 +9,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.validation import (
     check_job_id,
     check_thing_name,
     check_thing_names,
+    option_type_error,
     thing_name_from_arn,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
@@ -172,3 +173,25 @@ def test_option_checks_cover_every_shared_identifier():
         thing_names=check_thing_names,
         execution_number=check_execution_number,
     )
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(timeout="soon"), "timeout: must be a number, got a string ('soon')"),
+    (dict(count=1.5), "count: must be an integer, got a number (1.5)"),
+    (dict(flag="maybe"), "flag: must be a boolean, got a string ('maybe')"),
+    (dict(settings="fast"), "settings: must be a dictionary, got a string ('fast')"),
+    (dict(names={"a": 1}), "names: must be a list of strings, got a dictionary ({'a': 1})"),
+    (dict(alias_of_names={"a": 1}), "names: must be a list of strings, got a dictionary ({'a': 1})"),
+])
+def test_a_value_of_the_wrong_type_names_the_option_and_the_type(args, message):
+    spec = dict(timeout=dict(type="float"), count=dict(type="int"), flag=dict(type="bool"),
+                settings=dict(type="dict"), names=dict(type="list", elements="str", aliases=["alias_of_names"]),
+                text=dict(type="str"))
+    assert option_type_error(spec, args) == message
+
+
+def test_values_ansible_core_converts_pass():
+    spec = dict(timeout=dict(type="float"), count=dict(type="int"), flag=dict(type="bool"), names=dict(type="list"),
+                settings=dict(type="dict"), text=dict(type="str"))
+    assert option_type_error(spec, dict(timeout="2.5", count="3", flag="yes", names="a,b", settings="a=1", text=5,
+                                        other=[])) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError, NoCredentialsError
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import UnexpectedResponse
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
@@ -67,6 +68,27 @@ def test_access_denied_aborts_at_once():
 def test_check_mode_polls_once():
     result, client, _clock = run([{"InProgress": 3}], check_mode=True)
     assert result["verdict"] == "waiting" and result["polls"] == 1 and "failed" not in result
+    assert result["msg"] == "Job fw: check mode: not decided after one poll; executions: 3 IN_PROGRESS"
+
+
+def test_check_mode_says_what_its_one_poll_decided():
+    # A finished job: the verdict is known and the message says it, but
+    # check mode reports without failing the task.
+    clock = FakeClock()
+    request = WaitRequest("fw", policy=GatePolicy(frozenset(["FAILED"])), failure_reasons_sample=0, check_mode=True)
+    result = Waiter(GarbledListClient(clock, 0), request, clock=clock, sleep=clock.sleep).run()
+    assert result["verdict"] == "failed" and "failed" not in result
+    assert result["msg"].startswith("Job fw: 1 of 2 executions failed")
+    result, _client, _clock = run([{"Succeeded": 3}], check_mode=True)
+    assert result["verdict"] == "succeeded" and result["msg"].startswith("Job fw: all 3 executions finished")
+    result, _client, _clock = run([client_error("ServiceUnavailableException", 503)], check_mode=True)
+    assert result["msg"].startswith("Job fw: check mode: the one poll failed; the poll failed: "
+                                    "ServiceUnavailableException")
+
+
+def test_no_credentials_abort_at_once():
+    with pytest.raises(WaitAborted, match="NoCredentialsError: .*no AWS credentials found"):
+        run([NoCredentialsError()], timeout=3600)
 
 
 def test_delay_counts_toward_the_timeout():
