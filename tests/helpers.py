@@ -41,6 +41,10 @@ class PlaybookRun:
         assert found, "task {0!r} did not run; rc={1}\n{2}\n{3}".format(task, self.rc, self.stdout, self.stderr)
         return found[-1]["result"]
 
+    def seconds_of(self, task: str) -> float:
+        """Seconds from the task's start to its last result."""
+        return [r for r in self.results if r["task"] == task][-1]["seconds"]
+
     def status(self, task: str) -> str:
         return [r for r in self.results if r["task"] == task][-1]["status"]
 

@@ -10,13 +10,14 @@ name: record_results
 type: aggregate
 short_description: Write task results to a JSON lines file for the integration tests
 description:
-  - Appends one JSON object per task result to the file named by E(IOTOPS_RESULTS).
+  - Appends one JSON object per task result to the file named by E(IOTOPS_RESULTS), with the seconds since the task started.
 requirements:
   - The E(IOTOPS_RESULTS) environment variable.
 """
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -26,6 +27,13 @@ class CallbackModule(CallbackBase):
     CALLBACK_TYPE = "aggregate"
     CALLBACK_NAME = "record_results"
     CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._task_started = time.monotonic()
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._task_started = time.monotonic()
 
     def _write(self, result, status):
         path = os.environ.get("IOTOPS_RESULTS")
@@ -37,6 +45,7 @@ class CallbackModule(CallbackBase):
             "task": result.task_name,
             "host": host.get_name(),
             "status": status,
+            "seconds": time.monotonic() - self._task_started,
             "result": json.loads(json.dumps(result._result, default=str)),
         }
         with open(path, "a") as handle:
