@@ -50,10 +50,11 @@ def finished_job(target, outcomes, job_id=JOB):
 
 def test_iot_job_creates_updates_cancels_and_deletes(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT, description="Firmware 3.0.0")
+    signed = dict(create, description="Firmware 3.0.0, signed")
     run = target_playbook([
         task("iot_job", "create", **create),
         task("iot_job", "again", **create),
-        task("iot_job", "describe", **dict(create, description="Firmware 3.0.0, signed")),
+        task("iot_job", "describe", **signed),
         task("iot_job", "cancel", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
         task("iot_job", "cancel again", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
         task("iot_job", "delete", job_id=JOB, state="absent", wait=True, wait_timeout=30),
@@ -124,7 +125,7 @@ def test_iot_job_execution_info_and_lookup_read_the_devices_report(target, targe
 def test_iot_job_execution_cancels_and_deletes(target, target_playbook):
     target.devices.expect({"dev-2": "IN_PROGRESS", "dev-3": "SUCCEEDED"})
     target.client().create_job(jobId=JOB, targets=[target.thing_arn(thing) for thing in THINGS],
-                              document=json.dumps(DOCUMENT))
+                               document=json.dumps(DOCUMENT))
     target.devices.report(JOB)
     execution = dict(job_id=JOB, thing_name="dev-1")
     run = target_playbook([

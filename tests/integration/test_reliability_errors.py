@@ -47,7 +47,6 @@ WHAT_TO_SET = {"AccessDeniedException": (),
                "UnrecognizedClientException": ("check access_key and session_token",)}
 
 
-
 def assert_one_line(message, *parts):
     assert "\n" not in message, message
     for part in parts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError, NoCredentialsError
+from botocore.exceptions import NoCredentialsError
 
 from ansible_collections.iotops.aws.plugins.module_utils.errors import UnexpectedResponse
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import GatePolicy
