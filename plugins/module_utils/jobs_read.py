@@ -152,3 +152,16 @@ def find_job_executions(client, job_id=None, thing_name=None, execution_number=N
 def find_job(client, job_id):
     job = describe_job(client, job_id)
     return None if job is None else shape_job(job)
+
+
+def thing_group_members(client, group_name):
+    """The names of the things in a thing group and in all its child groups
+    (ListThingsInThingGroup, recursive), once each; None when the group
+    does not exist."""
+    try:
+        return set(_paged(client, "list_things_in_thing_group", "things", thingGroupName=group_name, recursive=True,
+                          PaginationConfig={"PageSize": PAGE_SIZE}))
+    except Exception as exc:  # botocore's errors: only "not found" is an answer
+        if _not_found(exc):
+            return None
+        raise

@@ -23,6 +23,7 @@ import dataclasses
 import math
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -40,6 +41,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     describe_job_execution,
     job_execution_summaries,
     thing_execution_summaries,
+    thing_group_members,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
@@ -65,11 +67,13 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     cancel_request,
     cancel_text,
     decide_fleet,
+    decide_stage,
     decide_things,
     failures_to_sample,
     is_final,
     failure_message,
     job_result,
+    missing_group_message,
     missing_job_message,
     success_message,
     tally_failure_reasons,
@@ -92,6 +96,7 @@ REFRESH_AFTER_TIMEOUT = 20
 class WaitRequest:
     job_id: str
     thing_names: Optional[list] = None  # None: the whole job
+    thing_group: Optional[str] = None   # a stage: this group's members (name or ARN)
     execution_number: Optional[int] = None
     timeout: float = 600
     sleep: float = 5
@@ -327,6 +332,213 @@ class ThingPoller:
         return [self.items[t] for t in self.request.thing_names if t in self.items]
 
 
+class StagePoller:
+    """Stage mode: the executions of one thing group's members (child groups
+    included), judged with fleet mode's rules.
+
+    Each round re-reads the membership (ListThingsInThingGroup, recursive:
+    ceil(M / 250) calls for M members).  AWS IoT has no version or change
+    marker for a group's membership, so no cheaper read proves that nobody
+    joined or left; a thing that joins is counted from the next round.
+
+    Then it reads only what can change the verdict; each saving rests on
+    a fact of the API, and every status it keeps was read, never inferred:
+
+    - A member seen in a final status (is_final: terminal, and no retry
+      left or possible) stays there; it is never read again.
+    - A pending member need not be seen pending: not seen is "not final",
+      which is all the verdict needs.  QUEUED and IN_PROGRESS are never
+      listed.
+    - ListJobExecutionsForJob takes a status, and DescribeJob counts every
+      status job-wide: a status with no execution costs no call.  A status
+      no execution ever leaves (SUCCEEDED, REJECTED, REMOVED, CANCELED, and
+      FAILED and TIMED_OUT when the job cannot retry them) holds the same
+      executions while its count stays the same, so it is listed again only
+      when the count moves or the membership gained someone.  (An execution
+      deleted with DeleteJobExecution while another arrives would escape
+      this, as it escapes the job's counts.)
+    - Describing the unsettled members one by one is used instead when it
+      costs fewer calls, and also proves that a member has no execution.
+    - Once the job has nothing QUEUED or IN_PROGRESS and no rollout left,
+      a member found in no status list has no execution: like the things a
+      fleet's targets never reached, it is not counted.
+
+    Execution reads are bounded by thing mode's budget for M things,
+    ceil(M / 250) + 1 calls after DescribeJob; when the cheapest complete
+    read costs more, the round describes as many unsettled members as the
+    budget allows, in turn, and the verdict waits for a complete read.
+
+    What is kept per member is one shared Observed for its status, so a
+    stage of 90,000 holds names and references, not shaped executions; the
+    report lists the members' executions that did not succeed, at the end.
+    """
+
+    report_gap = None
+
+    def __init__(self, client, request):
+        self.client = client
+        self.request = request
+        self.group = _group_name(request.thing_group)
+        self.members = set()
+        self.seen = {}           # member -> Observed, as last read; absent: not seen
+        self.absent = set()      # members a describe found without an execution
+        self._interned = {}
+        self._listed = {}        # status -> job-wide count when last listed in full
+        self._next_describe = 0
+        self.calls = 0           # execution reads in the last round, for tests
+
+    @property
+    def expected(self):
+        return len(self.members)
+
+    def poll(self, job):
+        members = thing_group_members(self.client, self.group)
+        if members is None:
+            raise WaitAborted(missing_group_message(self.group, _region(self.client)))
+        if members - self.members:
+            self._listed.clear()  # a newcomer may sit in any list, unseen
+        for gone in self.members - members:
+            self.seen.pop(gone, None)
+            self.absent.discard(gone)
+        self.members = members
+        self.calls = 0
+        return self._decide(job, self._read(job))
+
+    # -- reads ------------------------------------------------------------
+    def _observed(self, summary, job):
+        observed = observe(summary, job)
+        return self._interned.setdefault(observed, observed)
+
+    def _unsettled(self, job):
+        return [m for m in self.members if m not in self.absent
+                and (m not in self.seen or not is_final(job, self.seen[m]))]
+
+    def _stale_statuses(self, job):
+        """The terminal statuses a complete read must list this round."""
+        stale = []
+        for status in sorted(TERMINAL_STATUSES):
+            count = job.counts.get(status, 0)
+            if not count:
+                self._listed.pop(status, None)
+                continue
+            append_only = not job.may_retry(status)
+            if not append_only or self._listed.get(status) != count:
+                stale.append(status)
+        return stale
+
+    def _read(self, job):
+        """Read what the round needs; True when every status list is current
+        (listed this round, or provably unchanged)."""
+        unsettled = self._unsettled(job)
+        stale = self._stale_statuses(job)
+        if not unsettled:
+            return not stale
+        if not sum(job.counts.values()):
+            return True  # the job has no execution at all
+        budget = math.ceil(max(len(self.members), 1) / PAGE_SIZE) + 1
+        list_cost = sum(math.ceil(job.counts[status] / PAGE_SIZE) for status in stale)
+        if list_cost <= min(len(unsettled), budget):
+            for status in stale:
+                self._list_status(job, status)
+            self.absent.clear()  # the lists and the job's counts now speak for them
+            return True
+        self._describe_some(job, unsettled, budget)
+        return False
+
+    def _list_status(self, job, status):
+        count = job.counts[status]
+        for summary in job_execution_summaries(self.client, self.request.job_id, status):
+            thing = _thing_of(summary)
+            if thing in self.members:
+                self.seen[thing] = self._observed(summary, job)
+        self.calls += max(1, math.ceil(count / PAGE_SIZE))
+        self._listed[status] = count
+
+    def _describe_some(self, job, unsettled, budget):
+        start = self._next_describe % len(unsettled)
+        for thing in unsettled[start:] + unsettled[:start]:
+            if self.calls >= budget:
+                break
+            self._next_describe += 1
+            self.calls += 1
+            execution = describe_job_execution(self.client, self.request.job_id, thing)
+            if execution is None:
+                self.seen.pop(thing, None)
+                self.absent.add(thing)
+                continue
+            self.absent.discard(thing)
+            status = execution.get("status")
+            retry_attempt = None
+            if job.may_retry(status) and self.calls < budget:
+                # DescribeJobExecution omits retryAttempt; the thing's list has it.
+                self.calls += 1
+                for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
+                    status = (summary.get("jobExecutionSummary") or {}).get("status")
+                    retry_attempt = (summary.get("jobExecutionSummary") or {}).get("retryAttempt")
+            observed = Observed(status, retry_attempt, job.over)
+            self.seen[thing] = self._interned.setdefault(observed, observed)
+
+    # -- the verdict --------------------------------------------------------
+    def _decide(self, job, lists_current):
+        # Nothing pending job-wide, nothing left to roll out, and every status
+        # list current: a member in none of them has no execution.
+        quiet = lists_current and not job.rolling_out and not any(job.counts.get(s) for s in PENDING_STATUSES)
+        counts = Counter()
+        failures = unsettled = 0
+        for member in self.members:
+            observed = self.seen.get(member)
+            if observed is None:
+                # Not seen: pending, or without an execution.  Once nothing is
+                # pending job-wide and every status list is current, the latter.
+                if member not in self.absent and not quiet:
+                    unsettled += 1
+                continue
+            counts[observed.status] += 1
+            if not is_final(job, observed):
+                unsettled += 1
+            elif observed.status in self.request.policy.fail_on:
+                failures += 1
+        return decide_stage(job, counts, failures, unsettled, self.request.policy)
+
+    def final_verdict(self, job, verdict):
+        return verdict
+
+    def final_executions(self, job, read_again, secrets=()):
+        """The members' executions that did not succeed; a stage can be
+        90,000 strong."""
+        executions = []
+        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+            if not job.counts.get(status):
+                continue
+            try:
+                executions.extend(read_again(self._member_executions_in, status))
+            except aws_errors() as exc:
+                self.report_gap = describe_error(exc, "could not list the {0} executions".format(status), secrets)
+                break
+        return executions
+
+    def _member_executions_in(self, status):
+        items = []
+        for summary in job_execution_summaries(self.client, self.request.job_id, status):
+            if _thing_of(summary) in self.members:
+                items.append(shape_execution_summary(summary, job_id=self.request.job_id))
+        return items
+
+
+def _thing_of(summary):
+    """The thing name at the end of a list summary's thingArn."""
+    return (summary.get("thingArn") or "").rsplit("/", 1)[-1]
+
+
+def _group_name(group):
+    """A thing group's name, from its name or its ARN (...:thinggroup/NAME)."""
+    return group.rsplit(":thinggroup/", 1)[-1]
+
+
+def _region(client):
+    return getattr(getattr(client, "meta", None), "region_name", None)
+
+
 class Waiter:
     """Polls until the decision is final or the deadline passes.
 
@@ -347,7 +559,9 @@ class Waiter:
         self.secrets = secrets
         self.orphaned = orphaned or ParentWatch()
         self.observer = observer or WaitObserver()
-        if request.thing_names is None:
+        if request.thing_group is not None:
+            self.poller = StagePoller(client, request)
+        elif request.thing_names is None:
             self.poller = FleetPoller(client, request)
         else:
             self.poller = ThingPoller(client, request, clock)

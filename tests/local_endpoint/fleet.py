@@ -24,12 +24,14 @@ import math
 import threading
 import time
 from collections import Counter, deque
+from urllib.parse import unquote
 from typing import Any, Callable
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
 from moto.iot import models as iot_models
 from moto.iot import responses as iot_responses
+from moto.core.responses import ActionResult
 
 from local_endpoint import writes
 
@@ -228,11 +230,14 @@ class Fleet:
             if arn not in backend.things:
                 backend.things[arn] = iot_models.FakeThing(name, None, {}, self.account_id, self.region)
 
-    def ensure_group(self, group: str, members) -> str:
+    def ensure_group(self, group: str, members, parent: str | None = None) -> str:
+        """The group, created if need be (under ``parent``), with these members added."""
         backend = self.backend
         self.ensure_things(members)
+        if parent is not None:
+            self.ensure_group(parent, [])
         if not any(g.thing_group_name == group for g in backend.thing_groups.values()):
-            backend.create_thing_group(group, None, {})
+            backend.create_thing_group(group, parent, {})
         group_obj = backend.describe_thing_group(group)
         for name in members:
             group_obj.things[self.thing_arn(name)] = backend.things[self.thing_arn(name)]
@@ -655,6 +660,22 @@ class Fleet:
             self.roll_out(sim, names)
             self._publish(sim)
 
+    def group_members(self, group: str, recursive: bool = False) -> list[str]:
+        """The names of the things in a group, and with ``recursive`` in its
+        child groups too, once each: ListThingsInThingGroup as AWS answers it
+        (moto ignores ``recursive``).  Raises ResourceNotFoundException."""
+        with self.lock:
+            backend = self.backend
+            groups = [backend.describe_thing_group(group)]
+            names = {}
+            while groups:
+                current = groups.pop(0)
+                names.update((arn.split("/")[-1], None) for arn in current.things)
+                if recursive:
+                    groups += [g for g in backend.thing_groups.values()
+                               if g.parent_group_name == current.thing_group_name]
+            return list(names)
+
     def target_things(self, target: str) -> list[str]:
         """The names of the things a job target (thing or group ARN) reaches."""
         if ":thinggroup/" in target:
@@ -782,6 +803,19 @@ def install_moto_patches() -> None:
             answer.result["job"].pop("schedulingConfig", None)  # AWS leaves it out for an unscheduled job
         return answer
 
+    def list_things_in_thing_group(self):
+        # Pages of at most maxResults (AWS's default and most: 250), and
+        # ``recursive``, which moto ignores.
+        fleet = self.iot_backend.__dict__.get("_iotops_fleet")
+        group = unquote(self._get_param("thingGroupName"))
+        recursive = str(self._get_param("recursive")).lower() == "true"
+        names = fleet.group_members(group, recursive)
+        start = int(self._get_param("nextToken") or 0)
+        size = int(self._get_param("maxResults") or 250)
+        token = str(start + size) if start + size < len(names) else None
+        return ActionResult({"things": names[start:start + size], "nextToken": token})
+
+    iot_responses.IoTResponse.list_things_in_thing_group = list_things_in_thing_group
     iot_models.IoTBackend.cancel_job = cancel_job
     iot_responses.IoTResponse.describe_job = describe_job_response
     iot_models.FakeJobExecution.to_get_dict = to_get_dict
