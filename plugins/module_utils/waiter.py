@@ -31,6 +31,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     RetryDeadlineReached,
     aws_errors,
     describe_error,
+    error_code,
     error_fields,
     is_fatal,
     is_unanswered,
@@ -40,6 +41,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     describe_job,
     describe_job_execution,
     job_execution_summaries,
+    job_execution_summaries_from,
     thing_execution_summaries,
     thing_group_members,
 )
@@ -384,6 +386,7 @@ class StagePoller:
         self.absent = set()      # members a describe found without an execution
         self._interned = {}
         self._listed = {}        # status -> job-wide count when last listed in full
+        self._passes = {}        # status -> (token, pages read, count at its start): a list under way
         self._next_describe = 0
         self.calls = 0           # execution reads in the last round, for tests
 
@@ -396,7 +399,9 @@ class StagePoller:
         if members is None:
             raise WaitAborted(missing_group_message(self.group, _region(self.client)))
         if members - self.members:
-            self._listed.clear()  # a newcomer may sit in any list, unseen
+            # A newcomer may sit in any list, read while it was not a member.
+            self._listed.clear()
+            self._passes.clear()
         for gone in self.members - members:
             self.seen.pop(gone, None)
             self.absent.discard(gone)
@@ -414,12 +419,14 @@ class StagePoller:
                 and (m not in self.seen or not is_final(job, self.seen[m]))]
 
     def _stale_statuses(self, job):
-        """The terminal statuses a complete read must list this round."""
+        """The terminal statuses a complete read must list this round; the
+        failures first, SUCCEEDED (the longest) last."""
         stale = []
-        for status in sorted(TERMINAL_STATUSES):
+        for status in sorted(TERMINAL_STATUSES, key=lambda status: (status == "SUCCEEDED", status)):
             count = job.counts.get(status, 0)
             if not count:
                 self._listed.pop(status, None)
+                self._passes.pop(status, None)
                 continue
             append_only = not job.may_retry(status)
             if not append_only or self._listed.get(status) != count:
@@ -428,7 +435,7 @@ class StagePoller:
 
     def _read(self, job):
         """Read what the round needs; True when every status list is current
-        (listed this round, or provably unchanged)."""
+        (listed in full since its count last moved)."""
         unsettled = self._unsettled(job)
         stale = self._stale_statuses(job)
         if not unsettled:
@@ -436,23 +443,48 @@ class StagePoller:
         if not sum(job.counts.values()):
             return True  # the job has no execution at all
         budget = math.ceil(max(len(self.members), 1) / PAGE_SIZE) + 1
-        list_cost = sum(math.ceil(job.counts[status] / PAGE_SIZE) for status in stale)
-        if list_cost <= min(len(unsettled), budget):
-            for status in stale:
-                self._list_status(job, status)
+        if len(unsettled) < self._pages_left(job, stale):
+            self._describe_some(job, unsettled, budget)
+            return False
+        current = True
+        for status in stale:
+            if self.calls >= budget:
+                return False
+            current = self._list_status(job, status, budget - self.calls) and current
+        if current:
             self.absent.clear()  # the lists and the job's counts now speak for them
-            return True
-        self._describe_some(job, unsettled, budget)
-        return False
+        return current
 
-    def _list_status(self, job, status):
-        count = job.counts[status]
-        for summary in job_execution_summaries(self.client, self.request.job_id, status):
+    def _pages_left(self, job, stale):
+        return sum(max(1, math.ceil(job.counts[status] / PAGE_SIZE) - self._passes.get(status, (None, 0, 0))[1])
+                   for status in stale)
+
+    def _list_status(self, job, status, pages):
+        """List the status, going on from where the last round stopped when
+        a list is longer than a round's budget.  True when the list is
+        complete and current: read to its end, with the count the job shows
+        now.
+
+        A pass over a status no execution leaves sees every execution that
+        was in it when the pass began, however many rounds it takes; those
+        that arrive behind it are the next pass's."""
+        token, done, count = self._passes.pop(status, (None, 0, job.counts[status]))
+        try:
+            summaries, read, token = job_execution_summaries_from(self.client, self.request.job_id, status, pages, token)
+        except aws_errors() as exc:
+            if token is None or error_code(exc) != "InvalidRequestException":
+                raise
+            return False  # the token went stale between rounds: the next round starts the pass again
+        self.calls += read
+        for summary in summaries:
             thing = _thing_of(summary)
             if thing in self.members:
                 self.seen[thing] = self._observed(summary, job)
-        self.calls += max(1, math.ceil(count / PAGE_SIZE))
+        if token:
+            self._passes[status] = (token, done + read, count)
+            return False
         self._listed[status] = count
+        return count == job.counts[status]
 
     def _describe_some(self, job, unsettled, budget):
         start = self._next_describe % len(unsettled)
@@ -484,7 +516,7 @@ class StagePoller:
         # list current: a member in none of them has no execution.
         quiet = lists_current and not job.rolling_out and not any(job.counts.get(s) for s in PENDING_STATUSES)
         counts = Counter()
-        failures = unsettled = 0
+        failures = unsettled = unseen = 0
         for member in self.members:
             observed = self.seen.get(member)
             if observed is None:
@@ -492,13 +524,14 @@ class StagePoller:
                 # pending job-wide and every status list is current, the latter.
                 if member not in self.absent and not quiet:
                     unsettled += 1
+                    unseen += 1
                 continue
             counts[observed.status] += 1
             if not is_final(job, observed):
                 unsettled += 1
             elif observed.status in self.request.policy.fail_on:
                 failures += 1
-        return decide_stage(job, counts, failures, unsettled, self.request.policy)
+        return decide_stage(job, counts, failures, unsettled, unseen, self.request.policy)
 
     def final_verdict(self, job, verdict):
         return verdict

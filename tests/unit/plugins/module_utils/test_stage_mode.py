@@ -39,33 +39,38 @@ def job(status="IN_PROGRESS", rollout_pending=False, retry=None, **counts):
 DEFAULT = GatePolicy()
 
 STAGE_CASES = [
-    # (name, job, counts, failures, unsettled, policy, state, reason)
-    ("all final, none failed", job(), {"SUCCEEDED": 3}, 0, 0, DEFAULT, SUCCEEDED, ""),
-    ("members still unsettled", job(), {"SUCCEEDED": 2, "IN_PROGRESS": 1}, 0, 1, DEFAULT, WAITING, ""),
-    ("unseen members wait too", job(), {"SUCCEEDED": 2}, 0, 5, DEFAULT, WAITING, ""),
-    ("over the limit fails at once", job(), {"FAILED": 2, "QUEUED": 8}, 2, 8, GatePolicy(max_failures=1), FAILED,
+    # (name, job, counts, failures, unsettled, unseen, policy, state, reason)
+    ("all final, none failed", job(), {"SUCCEEDED": 3}, 0, 0, 0, DEFAULT, SUCCEEDED, ""),
+    ("members still unsettled", job(), {"SUCCEEDED": 2, "IN_PROGRESS": 1}, 0, 1, 0, DEFAULT, WAITING, ""),
+    ("unseen members wait too", job(), {"SUCCEEDED": 2}, 0, 5, 5, DEFAULT, WAITING, ""),
+    ("over max_failures fails at once", job(), {"FAILED": 2, "QUEUED": 8}, 2, 8, 0, GatePolicy(max_failures=1), FAILED,
      REASON_OVER_LIMIT),
-    ("percent of the stage's executions", job(), {"FAILED": 1, "SUCCEEDED": 9}, 1, 0,
+    ("percent of the stage's executions", job(), {"FAILED": 1, "SUCCEEDED": 9}, 1, 0, 0,
      GatePolicy(max_failure_percent=10), SUCCEEDED, ""),
-    ("percent over", job(), {"FAILED": 2, "SUCCEEDED": 8}, 2, 0, GatePolicy(max_failure_percent=10), FAILED,
+    ("percent over", job(), {"FAILED": 2, "SUCCEEDED": 8}, 2, 0, 0, GatePolicy(max_failure_percent=10), FAILED,
      REASON_OVER_LIMIT),
-    ("rollout still creating executions", job(rollout_pending=True), {"SUCCEEDED": 3}, 0, 0, DEFAULT, WAITING, ""),
-    ("scheduled job never passes", job("SCHEDULED"), {"SUCCEEDED": 3}, 0, 0, DEFAULT, WAITING, ""),
-    ("fewer than min_executions waits", job(), {"SUCCEEDED": 3}, 0, 0, GatePolicy(min_executions=5), WAITING, ""),
-    ("fewer than min_executions, job over", job("COMPLETED"), {"SUCCEEDED": 3}, 0, 0, GatePolicy(min_executions=5),
+    # 1 failure in 1 to 10 executions: over 10 % only if the unseen have none.
+    ("percent waits while the total is unknown", job(), {"FAILED": 1}, 1, 9, 9, GatePolicy(max_failure_percent=10),
+     WAITING, ""),
+    ("percent over even if every unseen member has one", job(), {"FAILED": 2}, 2, 8, 8,
+     GatePolicy(max_failure_percent=10), FAILED, REASON_OVER_LIMIT),
+    ("rollout still creating executions", job(rollout_pending=True), {"SUCCEEDED": 3}, 0, 0, 0, DEFAULT, WAITING, ""),
+    ("scheduled job never passes", job("SCHEDULED"), {"SUCCEEDED": 3}, 0, 0, 0, DEFAULT, WAITING, ""),
+    ("fewer than min_executions waits", job(), {"SUCCEEDED": 3}, 0, 0, 0, GatePolicy(min_executions=5), WAITING, ""),
+    ("fewer than min_executions, job over", job("COMPLETED"), {"SUCCEEDED": 3}, 0, 0, 0, GatePolicy(min_executions=5),
      FAILED, REASON_TOO_FEW_EXECUTIONS),
-    ("no execution, job over", job("COMPLETED"), {}, 0, 0, DEFAULT, FAILED, REASON_NO_EXECUTIONS),
-    ("canceled job fails", job("CANCELED"), {"SUCCEEDED": 3}, 0, 0, DEFAULT, FAILED, REASON_JOB_CANCELED),
-    ("canceled job, report only", job("CANCELED"), {"SUCCEEDED": 3}, 0, 0, GatePolicy(frozenset()), SUCCEEDED, ""),
+    ("no execution, job over", job("COMPLETED"), {}, 0, 0, 0, DEFAULT, FAILED, REASON_NO_EXECUTIONS),
+    ("canceled job fails", job("CANCELED"), {"SUCCEEDED": 3}, 0, 0, 0, DEFAULT, FAILED, REASON_JOB_CANCELED),
+    ("canceled job, report only", job("CANCELED"), {"SUCCEEDED": 3}, 0, 0, 0, GatePolicy(frozenset()), SUCCEEDED, ""),
 ]
 
 
-@pytest.mark.parametrize("name, snapshot, counts, failures, unsettled, policy, state, reason", STAGE_CASES,
+@pytest.mark.parametrize("name, snapshot, counts, failures, unsettled, unseen, policy, state, reason", STAGE_CASES,
                          ids=[case[0] for case in STAGE_CASES])
-def test_decide_stage(name, snapshot, counts, failures, unsettled, policy, state, reason):
-    verdict = decide_stage(snapshot, counts, failures, unsettled, policy)
+def test_decide_stage(name, snapshot, counts, failures, unsettled, unseen, policy, state, reason):
+    verdict = decide_stage(snapshot, counts, failures, unsettled, unseen, policy)
     assert (verdict.state, verdict.reason) == (state, reason)
-    assert verdict.total == sum(counts.values())
+    assert verdict.total == sum(counts.values()) + unseen
 
 
 def not_found(operation):
@@ -135,11 +140,33 @@ class StageClient:
                     entries = [{"jobId": "fw", "jobExecutionSummary": {
                         "status": client.statuses[thing], "executionNumber": 1, "retryAttempt": 0}}]
                     member = "executionSummaries"
-                for start in range(0, max(len(entries), 1), size):
-                    client._call(operation)
-                    yield {member: entries[start:start + size]}
+                return Paged(client, operation, member, entries, size, PaginationConfig)
 
         return Pages()
+
+
+class Paged:
+    """botocore's PageIterator as the poller uses it: MaxItems, StartingToken
+    (here an index) and resume_token."""
+
+    def __init__(self, client, operation, member, entries, size, config):
+        self.client, self.operation, self.member, self.entries, self.size = client, operation, member, entries, size
+        self.start = int(config.get("StartingToken") or 0)
+        self.stop = self.start + config["MaxItems"] if "MaxItems" in config else len(entries)
+        self.resume_token = None
+
+    def __iter__(self):
+        position = self.start
+        while True:
+            end = min(position + self.size, self.stop)
+            self.client._call(self.operation)
+            yield {self.member: self.entries[position:end]}
+            position = end
+            if position >= len(self.entries):
+                return
+            if position >= self.stop:
+                self.resume_token = str(position)
+                return
 
 
 def wait(client, group="stage-a", timeout=60, **request):
@@ -170,8 +197,9 @@ def test_a_stage_fails_on_its_own_failures_and_reports_only_its_members():
     statuses.update({stage[0]: "FAILED", others[0]: "FAILED", others[1]: "REJECTED"})
     client = StageClient([{"statuses": statuses}], group=stage)
     result = wait(client, policy=GatePolicy(max_failures=0))
-    assert result["verdict"] == "failed"
-    assert result["status_counts"] == {"SUCCEEDED": 3, "FAILED": 1}
+    assert result["verdict"] == "failed" and result["polls"] == 1
+    # The round's budget (2 calls) read FAILED and REJECTED; the failure decided.
+    assert result["status_counts"] == {"FAILED": 1}
     assert [e["thing_name"] for e in result["job_executions"]] == [stage[0]]
     assert "1 of 4 executions failed" in result["msg"]
 
@@ -280,3 +308,15 @@ def test_execution_number_still_needs_thing_names():
     with pytest.raises(InvalidOption) as raised:
         build_wait_request(dict(PARAMS, thing_group="stage-a", execution_number=1))
     assert raised.value.option == "execution_number"
+
+
+def test_a_list_longer_than_the_budget_is_read_over_several_rounds():
+    stage, others = names("a", 10), names("b", 2000)
+    statuses = dict.fromkeys(stage + others, "SUCCEEDED")
+    client = StageClient([{"statuses": statuses}], group=stage)
+    result = wait(client)
+    assert result["verdict"] == "succeeded", result["msg"]
+    assert result["status_counts"] == {"SUCCEEDED": 10}
+    # 2,010 SUCCEEDED are 9 pages; the budget for 10 members is 2 calls a round.
+    listed = [calls.count("list_job_executions_for_job") for calls in client.round_calls]
+    assert listed == [2, 2, 2, 2, 1] and result["polls"] == 5
