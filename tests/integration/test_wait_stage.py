@@ -10,6 +10,7 @@ WAIT = "iotops.aws.iot_job_execution_wait"
 
 QUICK = dict(outcome="SUCCEEDED", start=0.1, finish=0.3)
 QUICK_FAIL = dict(outcome="FAILED", start=0.1, finish=0.3, details={"reason": "flash write error"})
+FAILED_AT_ONCE = dict(QUICK_FAIL, start=0, finish=0)  # failed when the job is created
 WORKING = dict(outcome=None, start=0.1)  # never finishes while the test runs
 
 STAGE_A = ["a-0", "a-1", "a-2"]
@@ -93,7 +94,7 @@ def test_a_thing_that_joins_the_group_is_counted_from_the_next_poll(playbook, io
     # a-2 works on while the wait runs; b-0 has failed in stage B.  Once the
     # wait has polled twice, b-0 joins stage A: the next poll counts it.
     run = playbook([
-        stages_job(iot, job_id="fw-join", devices={"a-2": WORKING}),
+        stages_job(iot, job_id="fw-join", devices={"a-2": WORKING, "b-0": FAILED_AT_ONCE}),
         {"name": "wait", WAIT: {"job_id": "fw-join", "thing_group": "stage-a", "sleep": 0.3, "timeout": 90},
          "async": 120, "poll": 0, "register": "waiting"},
         until_polled_task(iot, "fw-join", 2),
@@ -149,10 +150,9 @@ def test_min_executions_counts_the_stage_only(playbook, iot):
 
 @pytest.mark.parametrize("module_path", [False, True], ids=["action", "module"])
 def test_check_mode_polls_once_and_cancels_nothing(playbook, iot, module_path):
-    devices = dict([("a-0", QUICK_FAIL), ("a-1", WORKING), ("a-2", WORKING)])
+    devices = dict([("a-0", FAILED_AT_ONCE), ("a-1", WORKING), ("a-2", WORKING)])
     run = playbook([
         create_job_task(iot, job_id="fw-check", groups={"stage-a": STAGE_A, "stage-b": STAGE_B}, devices=devices),
-        {"name": "settle", "ansible.builtin.pause": {"seconds": 1}},
         wait_task("stage-a", job_id="fw-check", module_path=module_path, cancel_on_failure=True),
     ], check=True)
     result = run.result("wait")
