@@ -448,7 +448,8 @@ class StagePoller:
             return False
         current = True
         for status in stale:
-            if self.calls >= budget:
+            if self.calls >= budget or (status == "SUCCEEDED" and self._decide(job, False).state == FAILED):
+                # Out of budget, or the failures listed first already decide.
                 return False
             current = self._list_status(job, status, budget - self.calls) and current
         if current:

@@ -190,6 +190,7 @@ class Fleet:
         self._at = clock()  # the time scheduled events count from
         self.deletion_delay = 1.0  # seconds a deleted job stays DELETION_IN_PROGRESS
         self.profile = DeviceProfile()
+        self._member_listing = None  # ((group, recursive), names) of the listing under way
         install_moto_patches()
         writes.install(self)
 
@@ -417,9 +418,10 @@ class Fleet:
                 if job_id in self._jobs:
                     self._publish(self._jobs[job_id])
 
-    def scheduled_finishes(self, job_id: str) -> list:
+    def scheduled_finishes(self, job_id: str, things=None) -> list:
         """(clock time, outcome) of every device finish of the job still
-        scheduled: the exact moments a benchmark measures its latency from."""
+        scheduled (of these things only, when given): the exact moments a
+        benchmark measures its latency from."""
         with self.lock:
             # A finish is scheduled when its device starts: a start still to
             # come tells when its finish will be.
@@ -427,6 +429,8 @@ class Fleet:
             for due, _order, action, sim, args in self._events:
                 attempt = args[2] if len(args) > 2 else None
                 if sim.job_id != job_id or not isinstance(attempt, Attempt) or attempt.outcome is None:
+                    continue
+                if things is not None and args[0] not in things:
                     continue
                 if action == self._finish:
                     finishes.append((due, attempt.outcome))
@@ -676,6 +680,15 @@ class Fleet:
                                if g.parent_group_name == current.thing_group_name]
             return list(names)
 
+    def group_members_page(self, group: str, recursive: bool, start: int, size: int):
+        """One page of group_members and where the next one starts (None at the
+        end).  A listing reads the membership as it was at its first page."""
+        with self.lock:
+            if not start or self._member_listing is None or self._member_listing[0] != (group, recursive):
+                self._member_listing = ((group, recursive), self.group_members(group, recursive))
+            names = self._member_listing[1]
+            return names[start:start + size], (start + size if start + size < len(names) else None)
+
     def target_things(self, target: str) -> list[str]:
         """The names of the things a job target (thing or group ARN) reaches."""
         if ":thinggroup/" in target:
@@ -809,11 +822,9 @@ def install_moto_patches() -> None:
         fleet = self.iot_backend.__dict__.get("_iotops_fleet")
         group = unquote(self._get_param("thingGroupName"))
         recursive = str(self._get_param("recursive")).lower() == "true"
-        names = fleet.group_members(group, recursive)
         start = int(self._get_param("nextToken") or 0)
-        size = int(self._get_param("maxResults") or 250)
-        token = str(start + size) if start + size < len(names) else None
-        return ActionResult({"things": names[start:start + size], "nextToken": token})
+        names, following = fleet.group_members_page(group, recursive, start, int(self._get_param("maxResults") or 250))
+        return ActionResult({"things": names, "nextToken": None if following is None else str(following)})
 
     iot_responses.IoTResponse.list_things_in_thing_group = list_things_in_thing_group
     iot_models.IoTBackend.cancel_job = cancel_job
