@@ -52,7 +52,7 @@ build: venv
 	mkdir -p dist
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .
 
-# The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
+# The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes, and as long again for the stage rows.
 bench: venv
 	$(BIN)/python benchmarks/fleet_gate.py
 

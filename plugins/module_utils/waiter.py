@@ -4,6 +4,9 @@
 
 """The poll loop of iot_job_execution_wait: I/O around wait_decision.
 
+Stage mode (thing_group) has its own poller, StagePoller, whose docstring
+says what it reads and why its verdict stays exact.
+
 Each round reads the job once (DescribeJob) and then as few execution
 reads as answer the question: in fleet mode the job's own counts; for
 named things either the job's execution list or one describe per
@@ -38,10 +41,10 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     PAGE_SIZE,
+    ExecutionPages,
     describe_job,
     describe_job_execution,
     job_execution_summaries,
-    job_execution_summaries_from,
     thing_execution_summaries,
     thing_group_members,
 )
@@ -338,41 +341,53 @@ class StagePoller:
     """Stage mode: the executions of one thing group's members (child groups
     included), judged with fleet mode's rules.
 
-    Each round re-reads the membership (ListThingsInThingGroup, recursive:
-    ceil(M / 250) calls for M members).  AWS IoT has no version or change
-    marker for a group's membership, so no cheaper read proves that nobody
-    joined or left; a thing that joins is counted from the next round.
+    The job's counts mix every stage, so each member's own status must be
+    read once.  What each round reads, and why the verdict stays exact:
 
-    Then it reads only what can change the verdict; each saving rests on
-    a fact of the API, and every status it keeps was read, never inferred:
+    - The membership, every round (ListThingsInThingGroup, recursive:
+      ceil(M / 250) calls for M members).  AWS IoT keeps no version or
+      change marker for a group's members, so nothing cheaper proves that
+      nobody joined or left; a thing that joins counts from the next round.
+    - Statuses are only ever read, never inferred from a member's absence
+      in a list: a list paged while executions move between statuses can
+      skip one, and a skipped member must stay "not seen", never become a
+      success.  What is read is a fact about one moment; a final status
+      (is_final: terminal, and no retry left or possible) stays true, so a
+      member seen final is never read again, and one seen pending is read
+      again until it is final.
+    - ListJobExecutionsForJob takes a status, and DescribeJob counts each
+      status job-wide: a status with no execution costs no call, QUEUED and
+      IN_PROGRESS are never listed (not seen is "not final", all the verdict
+      needs), and a status no execution ever leaves (SUCCEEDED, REJECTED,
+      REMOVED, CANCELED; FAILED and TIMED_OUT when the job cannot retry
+      them) holds the same executions while its count holds, so it is not
+      listed again until the count moves or a member joins.  (An execution
+      deleted by DeleteJobExecution as another arrives would escape this, as
+      it escapes the job's counts.)  The failures are listed first, and
+      once they decide, SUCCEEDED is not read.
+    - When fewer members are unsettled than the lists have pages left, they
+      are described one by one instead; a describe also proves that a
+      member has no execution yet.
+    - A list longer than a round's budget is read over several rounds from
+      where it stopped: a pass over a status no execution leaves sees every
+      execution that was in it when the pass began.
+    - Once nothing is QUEUED or IN_PROGRESS job-wide, no rollout is left and
+      every list is current (read to its end at the count the job shows), a
+      member in no list has no execution and, as in fleet mode for the
+      things the rollout never reached, is not counted.  Before that, a
+      member never seen may or may not have an execution: a limit in percent
+      fails only when it is over for the largest total the stage can have.
 
-    - A member seen in a final status (is_final: terminal, and no retry
-      left or possible) stays there; it is never read again.
-    - A pending member need not be seen pending: not seen is "not final",
-      which is all the verdict needs.  QUEUED and IN_PROGRESS are never
-      listed.
-    - ListJobExecutionsForJob takes a status, and DescribeJob counts every
-      status job-wide: a status with no execution costs no call.  A status
-      no execution ever leaves (SUCCEEDED, REJECTED, REMOVED, CANCELED, and
-      FAILED and TIMED_OUT when the job cannot retry them) holds the same
-      executions while its count stays the same, so it is listed again only
-      when the count moves or the membership gained someone.  (An execution
-      deleted with DeleteJobExecution while another arrives would escape
-      this, as it escapes the job's counts.)
-    - Describing the unsettled members one by one is used instead when it
-      costs fewer calls, and also proves that a member has no execution.
-    - Once the job has nothing QUEUED or IN_PROGRESS and no rollout left,
-      a member found in no status list has no execution: like the things a
-      fleet's targets never reached, it is not counted.
+    Cost: DescribeJob, the membership, and at most thing mode's budget for
+    M things for the executions (ceil(M / 250) + 1 calls after DescribeJob),
+    in all at most 2 * ceil(M / 250) + 2 calls a round; thing mode's own
+    ceil(M / 250) + 2 cannot hold once the membership alone takes
+    ceil(M / 250).  A stage whose job has many more executions than members
+    pays for the job's long SUCCEEDED list, a share of a round at a time.
 
-    Execution reads are bounded by thing mode's budget for M things,
-    ceil(M / 250) + 1 calls after DescribeJob; when the cheapest complete
-    read costs more, the round describes as many unsettled members as the
-    budget allows, in turn, and the verdict waits for a complete read.
-
-    What is kept per member is one shared Observed for its status, so a
-    stage of 90,000 holds names and references, not shaped executions; the
-    report lists the members' executions that did not succeed, at the end.
+    Per member it keeps a name and a shared Observed, not a shaped
+    execution, so a stage of 90,000 stays small; the report lists the
+    members' executions that did not succeed, at the end.
     """
 
     report_gap = None
@@ -383,7 +398,7 @@ class StagePoller:
         self.group = _group_name(request.thing_group)
         self.members = set()
         self.seen = {}           # member -> Observed, as last read; absent: not seen
-        self.absent = set()      # members a describe found without an execution
+        self.absent = set()      # members a describe found without an execution, this round
         self._interned = {}
         self._listed = {}        # status -> job-wide count when last listed in full
         self._passes = {}        # status -> (token, pages read, count at its start): a list under way
@@ -404,8 +419,8 @@ class StagePoller:
             self._passes.clear()
         for gone in self.members - members:
             self.seen.pop(gone, None)
-            self.absent.discard(gone)
         self.members = members
+        self.absent = set()  # found without an execution this round; the rollout may reach them later
         self.calls = 0
         return self._decide(job, self._read(job))
 
@@ -453,7 +468,7 @@ class StagePoller:
                 return False
             current = self._list_status(job, status, budget - self.calls) and current
         if current:
-            self.absent.clear()  # the lists and the job's counts now speak for them
+            self.absent.clear()  # the lists and the job's counts speak for them
         return current
 
     def _pages_left(self, job, stale):
@@ -470,19 +485,20 @@ class StagePoller:
         was in it when the pass began, however many rounds it takes; those
         that arrive behind it are the next pass's."""
         token, done, count = self._passes.pop(status, (None, 0, job.counts[status]))
+        pass_pages = ExecutionPages(self.client, self.request.job_id, status, pages, token)
         try:
-            summaries, read, token = job_execution_summaries_from(self.client, self.request.job_id, status, pages, token)
+            for summary in pass_pages:
+                thing = _thing_of(summary)
+                if thing in self.members:
+                    self.seen[thing] = self._observed(summary, job)
         except aws_errors() as exc:
             if token is None or error_code(exc) != "InvalidRequestException":
                 raise
             return False  # the token went stale between rounds: the next round starts the pass again
-        self.calls += read
-        for summary in summaries:
-            thing = _thing_of(summary)
-            if thing in self.members:
-                self.seen[thing] = self._observed(summary, job)
-        if token:
-            self._passes[status] = (token, done + read, count)
+        finally:
+            self.calls += pass_pages.pages_read
+        if pass_pages.next_token:
+            self._passes[status] = (pass_pages.next_token, done + pass_pages.pages_read, count)
             return False
         self._listed[status] = count
         return count == job.counts[status]
@@ -515,7 +531,9 @@ class StagePoller:
     def _decide(self, job, lists_current):
         # Nothing pending job-wide, nothing left to roll out, and every status
         # list current: a member in none of them has no execution.
-        quiet = lists_current and not job.rolling_out and not any(job.counts.get(s) for s in PENDING_STATUSES)
+        quiet = (lists_current and not job.rolling_out and not any(job.counts.get(s) for s in PENDING_STATUSES)
+                 # A retry can take an execution out of a list while it is paged.
+                 and not any(job.counts.get(s) and job.may_retry(s) for s in RETRYABLE_STATUSES))
         counts = Counter()
         failures = unsettled = unseen = 0
         for member in self.members:
