@@ -467,8 +467,12 @@ class StagePoller:
                 # Out of budget, or the failures listed first already decide.
                 return False
             current = self._list_status(job, status, budget - self.calls) and current
-        if current:
-            self.absent.clear()  # the lists and the job's counts speak for them
+        # Members in no list are pending, or have no execution: what is left
+        # of the budget asks which, so a member the job never reached does not
+        # hold the stage while other stages keep the job busy.
+        unseen = [member for member in unsettled if member not in self.seen]
+        if unseen and self.calls < budget:
+            self._describe_some(job, unseen, budget)
         return current
 
     def _pages_left(self, job, stale):

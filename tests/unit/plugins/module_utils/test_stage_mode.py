@@ -232,12 +232,13 @@ def test_a_final_member_is_not_read_again_and_unchanged_lists_are_not_listed_aga
     result = wait(client)
     assert result["verdict"] == "succeeded" and result["polls"] == 4
     membership = math.ceil(600 / PAGE_SIZE)
-    # Round 1 lists SUCCEEDED (599: 3 pages); rounds 2 and 3 see the same counts
-    # and read only the membership; in round 4 the count moved, and describing
-    # the one unsettled member is cheaper than listing 600 again.
+    # Round 1 lists SUCCEEDED (599: 3 pages) and describes the one member in no
+    # list; rounds 2 and 3 see the same counts and read only the membership; in
+    # round 4 the count moved, and describing the one unsettled member is
+    # cheaper than listing 600 again.
     listed = [calls.count("list_job_executions_for_job") for calls in client.round_calls[:4]]
     assert listed == [3, 0, 0, 0]
-    assert [calls.count("DescribeJobExecution") for calls in client.round_calls[:4]] == [0, 0, 0, 1]
+    assert [calls.count("DescribeJobExecution") for calls in client.round_calls[:4]] == [1, 0, 0, 1]
     assert [calls.count("list_things_in_thing_group") for calls in client.round_calls[:4]] == [membership] * 4
 
 
@@ -266,6 +267,16 @@ def test_no_round_reads_more_than_the_budget(size):
     membership = math.ceil(size / PAGE_SIZE)
     for calls in client.round_calls:
         assert len(calls) - membership - 1 <= membership + 1, calls
+
+
+def test_a_member_the_job_never_reached_does_not_hold_a_stage_while_others_work():
+    stage = names("a", 3)
+    statuses = {stage[0]: "SUCCEEDED", stage[1]: "SUCCEEDED", "b-1": "IN_PROGRESS"}
+    client = StageClient([{"statuses": statuses}], group=stage)
+    result = wait(client)
+    assert result["verdict"] == "succeeded" and result["polls"] == 1
+    assert result["status_counts"] == {"SUCCEEDED": 2}
+    assert client.round_calls[0].count("DescribeJobExecution") == 1
 
 
 def test_members_without_an_execution_are_not_counted_once_nothing_is_pending():
