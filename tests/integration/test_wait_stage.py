@@ -76,7 +76,7 @@ def test_child_groups_are_part_of_the_stage(playbook, iot):
     assert result["verdict"] == "failed", result
     assert result["msg"].startswith("Job fw-kids: 1 of 4 executions failed, over the limit (max_failures 0): "
                                     "east-0 FAILED (reason=flash write error)"), result["msg"]
-    pages = [call for call in iot.calls("ListThingsInThingGroup")]
+    pages = iot.calls("ListThingsInThingGroup")
     assert pages and all("recursive=true" in call.query for call in pages)
 
 
