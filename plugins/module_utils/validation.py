@@ -22,6 +22,8 @@ THING_NAME = re.compile(THING_NAME_PATTERN)
 # What precedes the resource type in an IoT ARN: partition, region, account.
 IOT_ARN_PREFIX = r"arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:"
 THING_ARN = re.compile(IOT_ARN_PREFIX + r"thing/(?P<name>[^/]+)")
+# A thing group's name follows the thing name's pattern.
+THING_GROUP_ARN = re.compile(IOT_ARN_PREFIX + r"thinggroup/(?P<name>" + THING_NAME_PATTERN + ")")
 # AWS's pattern for an ARN of any kind (a job template, a package version).
 ARN = re.compile(r"arn:[!-~]{1,1596}")
 
@@ -67,6 +69,24 @@ def check_thing_names(values, option="thing_names"):
     if duplicates:
         raise InvalidOption(option, "names {0} more than once".format(", ".join(duplicates)))
     return names
+
+
+def thing_group_name(value):
+    """The group's name, from its name or its ARN; None when it is neither."""
+    if not isinstance(value, str):
+        return None
+    arn = THING_GROUP_ARN.fullmatch(value)
+    if arn:
+        return arn.group("name")
+    return value if THING_NAME.fullmatch(value) else None
+
+
+def check_thing_group(value, option="thing_group"):
+    """A thing group's name or ARN, as given; None passes."""
+    if value is not None and thing_group_name(value) is None:
+        raise InvalidOption(option, "must be a thing group name (1 to 128 characters of a-z, A-Z, 0-9, :, _ and -) "
+                                    "or a thing group ARN, got {0}".format(shown(value)))
+    return value
 
 
 # AWS's [^\p{C}]+ text patterns and CancelJob's [\p{Upper}\p{Digit}_]+ reason code.

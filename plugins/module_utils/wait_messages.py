@@ -212,6 +212,11 @@ def missing_job_message(job_id, last_seen=None, where=""):
         job_id, last_seen.status or "without a status", _counts_text(dict((s, n) for s, n in last_seen.counts.items() if n)))
 
 
+def missing_group_message(group, where=""):
+    """The stage's thing group is not there: never was, or deleted while the gate waited."""
+    return "Thing group {0} does not exist{1}".format(group, " " + where if where else "")
+
+
 def missing_things_message(job_id, things):
     """Named things that do not exist: no rollout will ever reach them."""
     return "Job {0}: thing_names names things that do not exist: {1}".format(job_id, _names(list(things)))

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, check_cancel_reason
+
+from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, check_cancel_reason, check_thing_group
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES, TERMINAL_STATUSES
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     DEFAULT_FAIL_ON,
@@ -18,6 +19,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.waiter import DEFAULT_F
 WAIT_ARGUMENT_SPEC = dict(
     job_id=dict(type="str", required=True),
     thing_names=dict(type="list", elements="str", aliases=["thing_name"]),
+    thing_group=dict(type="str"),
     execution_number=dict(type="int"),
     timeout=dict(type="float", default=600),
     # No default here: 5 s (DEFAULT_SLEEP), or timeout when that is shorter.
@@ -37,7 +39,7 @@ WAIT_ARGUMENT_SPEC = dict(
     failure_reasons_sample=dict(type="int", default=DEFAULT_FAILURE_REASONS_SAMPLE),
 )
 DEFAULT_SLEEP = 5
-WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
+WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"], ["thing_names", "thing_group"]]
 
 
 def _cancel_policy(params):
@@ -85,9 +87,11 @@ def build_wait_request(params, check_mode=False):
     if sample < 0:
         raise InvalidOption("failure_reasons_sample", "must be 0 (no describes) or more, got {0}".format(sample))
     cancel = _cancel_policy(params)
+    group = check_thing_group(params.get("thing_group"))
     return WaitRequest(
         job_id=params["job_id"],
         thing_names=things,
+        thing_group=group,
         execution_number=params["execution_number"],
         timeout=timeout,
         sleep=sleep,

@@ -93,6 +93,10 @@ BAD_INPUT = [
      "aws_config: max_pool_connections must be an integer"),
     (WAIT, dict(job_id="fw", aws_config={"user_agent_extra": 5}), "aws_config: user_agent_extra must be a string"),
     (WAIT, dict(job_id="fw", timeout=2, sleep=None, max_failures=-1), "max_failures"),  # not sleep
+    (WAIT, dict(job_id="fw", thing_group="stage a"), "thing_group"),
+    (WAIT, dict(job_id="fw", thing_group="arn:aws:iot:us-east-1:123456789012:thing/stage-a"), "thing_group"),
+    (WAIT, dict(job_id="fw", thing_group="stage-a", thing_names=["dev-1"]), "thing_group"),
+    (WAIT, dict(job_id="fw", thing_group="stage-a", execution_number=1), "execution_number"),
     # the iot_job_execution lookup
     (LOOKUP, dict(ONE_THING), "job_id"),
     (LOOKUP, dict(ONE_THING, job_id=LONG_JOB_ID), "job_id"),
