@@ -689,7 +689,8 @@ class Fleet:
         if job is None:
             return
         details = {key: max(0, sim.counts[status]) for status, key in COUNT_KEYS.items()}
-        details["processingTargets"] = list(job.targets) if sim.unrolled else []
+        if sim.unrolled:  # AWS leaves it out (null) once the rollout is done
+            details["processingTargets"] = list(job.targets)
         job.job_process_details = details
         job.last_updated_at = utcnow()
         now = self.clock()
@@ -844,8 +845,6 @@ def install_moto_patches() -> None:
         rollouts = getattr(job, "iotops_rollouts", None)
         if rollouts:
             answer.result["job"]["scheduledJobRollouts"] = rollouts
-        if not answer.result["job"].get("schedulingConfig"):
-            answer.result["job"].pop("schedulingConfig", None)  # AWS leaves it out for an unscheduled job
         return answer
 
     iot_models.IoTBackend.cancel_job = cancel_job
