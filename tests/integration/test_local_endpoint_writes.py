@@ -155,7 +155,9 @@ def test_delete_job_needs_force_until_the_job_is_done_and_takes_a_while(iot, clo
     api.delete_job(jobId="fw-1", force=True)
     clock.tick(iot.fleet.deletion_delay - 0.01)
     assert api.describe_job(jobId="fw-1")["job"]["status"] == "DELETION_IN_PROGRESS"
-    api.delete_job(jobId="fw-1", force=True)  # repeated: harmless
+    # DeleteJob's reference: deleting or canceling a job already being deleted is an error.
+    assert error(api.delete_job, jobId="fw-1", force=True) == ("InvalidStateTransitionException", 409)
+    assert error(api.cancel_job, jobId="fw-1") == ("InvalidRequestException", 400)
     clock.tick(0.01)
     assert error(api.describe_job, jobId="fw-1") == ("ResourceNotFoundException", 404)
     assert error(api.describe_job_execution, jobId="fw-1", thingName="sensor-1") == (

@@ -330,8 +330,10 @@ class Fleet:
             self.advance()
             # Whether AWS refuses to cancel a COMPLETED job is not documented;
             # the simulator cancels it, as moto does and the guide's rescue expects.
+            # A job being deleted is refused (DeleteJob's reference: an error,
+            # unnamed; InvalidRequestException is CancelJob's closest).
             if job.status == "DELETION_IN_PROGRESS":
-                return job
+                raise iot_models.InvalidRequestException("Job {0} is being deleted.".format(job_id))
             self._at = self.clock()
             self._cancel(self._jobs[job_id], reason_code, comment, force, by="CancelJob")
             return job

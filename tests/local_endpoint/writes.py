@@ -229,7 +229,9 @@ def delete_job(self: IoTResponse):
     job_id = self._get_param("jobId")
     job = _job(backend, job_id)
     if job.status == "DELETION_IN_PROGRESS":
-        return EmptyResult()  # a repeated delete, e.g. after a lost answer, changes nothing
+        # DeleteJob's reference: deleting a job already being deleted "will
+        # result in an error", without naming it; this is its closest.
+        raise InvalidStateTransitionException("Job {0} is already being deleted.".format(job_id))
     if job.status not in ("COMPLETED", "CANCELED") and not self._get_bool_param("force", False):
         raise InvalidStateTransitionException(
             "Job {0} is {1}: deleting it needs force.".format(job_id, job.status))
