@@ -352,9 +352,9 @@ def test_an_existing_job_keeps_what_the_task_leaves_out(iot, playbook):
     assert run.result("describe")["diff"] == {"before": {"description": "old"}, "after": {"description": "new"}}
     assert writes(iot, before) == ["UpdateJob"]
     assert "GetJobDocument" not in [call.api for call in iot.calls()[before:]]  # the document is not compared
-    stored = api(iot).describe_job(jobId=JOB)["job"]
+    stored = iot.client().describe_job(jobId=JOB)["job"]
     assert stored["description"] == "new" and stored["targets"] == [iot.fleet.thing_arn("sensor-1")]
-    assert json.loads(api(iot).get_job_document(jobId=JOB)["document"]) == DOCUMENT
+    assert json.loads(iot.client().get_job_document(jobId=JOB)["document"]) == DOCUMENT
 
 
 def test_creating_a_job_without_targets_or_a_document_says_what_it_needs_after_one_read(iot, playbook):
