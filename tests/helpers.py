@@ -169,8 +169,6 @@ def until_polled_task(endpoint, job_id: str, times: int, after_polls_so_far: boo
     }
 
 
-
-
 # -- the wait's tasks and the devices they wait on ----------------------------
 def wait_task(job_id: str | None = None, name: str = "wait", module_path: bool = False, ignore_errors: bool = True,
               **args) -> dict:

@@ -132,7 +132,7 @@ def test_iot_job_execution_info_and_lookup_read_the_devices_report(target, targe
 def test_iot_job_execution_cancels_and_deletes(target, target_playbook):
     target.devices.expect({"dev-2": "IN_PROGRESS", "dev-3": "SUCCEEDED"})
     target.client().create_job(jobId=JOB, targets=[target.thing_arn(thing) for thing in THINGS],
-                              document=json.dumps(DOCUMENT))
+                               document=json.dumps(DOCUMENT))
     target.devices.report(JOB)
     execution = dict(job_id=JOB, thing_name="dev-1")
     run = target_playbook([
