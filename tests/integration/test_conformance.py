@@ -50,10 +50,11 @@ def finished_job(target, outcomes, job_id=JOB):
 
 def test_iot_job_creates_updates_cancels_and_deletes(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT, description="Firmware 3.0.0")
+    signed = dict(create, description="Firmware 3.0.0, signed")
     run = target_playbook([
         task("iot_job", "create", **create),
         task("iot_job", "again", **create),
-        task("iot_job", "describe", **dict(create, description="Firmware 3.0.0, signed")),
+        task("iot_job", "describe", **signed),
         task("iot_job", "cancel", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
         task("iot_job", "cancel again", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
         task("iot_job", "delete", job_id=JOB, state="absent", wait=True, wait_timeout=30),
