@@ -50,7 +50,8 @@ def finished_job(target, outcomes, job_id=JOB):
 
 def test_iot_job_creates_updates_cancels_and_deletes(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT, description="Firmware 3.0.0")
-    signed = dict(create, description="Firmware 3.0.0, signed")
+    signed = dict(create)
+    signed["description"] = "Firmware 3.0.0, signed"
     run = target_playbook([
         task("iot_job", "create", **create),
         task("iot_job", "again", **create),
