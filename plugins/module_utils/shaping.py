@@ -24,6 +24,11 @@ EXECUTION_KEYS = ("job_id", "thing_name", "thing_arn", "status", "queued_at", "s
 JOB_KEYS = ("job_id", "job_arn", "status", "target_selection", "targets", "created_at", "last_updated_at", "completed_at",
             "abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config",
             "reason_code", "comment", "scheduling_config", "scheduled_job_rollouts")
+# Settings a job can be created without: DescribeJob then answers {} for some
+# (presignedUrlConfig, jobExecutionsRolloutConfig, timeoutConfig) and leaves
+# out the others; the item has each as None either way.
+UNSET_WHEN_EMPTY = ("abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config",
+                    "scheduling_config", "scheduled_job_rollouts")
 # jobProcessDetails' count of things in each execution status, snake_case.
 COUNT_KEY_OF_STATUS = dict((status, "number_of_{0}_things".format(status.lower())) for status in JOB_EXECUTION_STATUSES)
 # camel_dict_to_snake_dict honours ignore_list at the top level only, so the
@@ -80,7 +85,9 @@ def shape_job(job):
     """An item from DescribeJob's ``job``.
 
     AWS leaves out what does not apply yet (``completedAt`` before the end,
-    a config the job was created without); the item has those keys as None.
+    ``processingTargets`` once the rollout is done) and answers a config the
+    job was created without with {} or nothing; the item has those keys as
+    None, and ``processing_targets`` as a list.
     """
     item = dict.fromkeys(JOB_KEYS)
     item.update(snake_case(job))
@@ -89,8 +96,10 @@ def shape_job(job):
     details.update(item.get("job_process_details") or {})
     details["processing_targets"] = details.get("processing_targets") or []
     item["job_process_details"] = details
-    for key in ("scheduling_config", "scheduled_job_rollouts"):
-        item[key] = item.get(key) or None  # AWS leaves them out for a job without a schedule
+    for key in UNSET_WHEN_EMPTY:
+        item[key] = item.get(key) or None
+    if not item.get("presigned_url_config"):
+        item.pop("presigned_url_config", None)
     return item
 
 

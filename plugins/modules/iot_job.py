@@ -527,8 +527,22 @@ def _change(client, plan, done):
     """The writes to an existing job, in the plan's order; ``done`` collects
     those that AWS accepted, so a failure halfway still reports a change."""
     for operation, request in plan.writes():
-        jobs_write.send(client, operation, request)
+        try:
+            jobs_write.send(client, operation, request)
+        except aws_errors() as exc:
+            if operation != "DeleteJob" or not _deleted_by_lost_attempt(client, plan.job_id, exc):
+                raise
         done.append(operation)
+
+
+def _deleted_by_lost_attempt(client, job_id, exc):
+    """AWS refuses to delete a job already being deleted: when a retried
+    DeleteJob is refused so and the job is being deleted (or gone), the
+    attempt whose answer was lost started it."""
+    if error_code(exc) != "InvalidStateTransitionException" or not jobs_write.was_retried(exc):
+        return False
+    job = jobs_read.describe_job(client, job_id)
+    return job is None or job.get("status") == "DELETION_IN_PROGRESS"
 
 
 def _create(module, client, params, arns, plan, done):

@@ -120,6 +120,15 @@ class AwxJob:
         return "status={0} rc={1}\n{2}".format(self.runner.status, self.runner.rc, self.stdout)
 
 
+# The fleet's time moves STEP seconds with each request (the request_clock
+# fixture), and the gate makes one request (DescribeJob) per poll until its
+# verdict: a device scripted to finish at 1.5 s does so at the 6th request,
+# however slowly the machine runs the play.  The gate prints a line when
+# the counts move, and sleeps 0.5 s (gate_poll_seconds) between polls: the
+# real time between its lines has that lower bound.
+STEP = 0.25
+
+
 def device(outcome, finish, **extra):
     return dict(outcome=outcome, start=0.3, finish=finish, **extra)
 
@@ -138,8 +147,11 @@ def assert_token_travelled(iot):
             if (call.access_key, call.security_token) != (ACCESS_KEY, SESSION_TOKEN)] == []
 
 
-def test_gate_passes_a_healthy_rollout_and_streams_progress(awx_job, iot, private_data_dir):
-    # One failure in ten, under the survey's 20 %; the last device takes ~3.5 s.
+def test_gate_passes_a_healthy_rollout_and_streams_progress(awx_job, iot, private_data_dir, request_clock):
+    request_clock(STEP)
+    # One failure in ten, under the survey's 20 %; the last device finishes at
+    # 3.25 s, the 13th request: the first poll (0.25 s) finds all ten queued,
+    # unless an attempt went unanswered (each retry is a request too).
     devices = {name: device("SUCCEEDED", 1.0 + 0.25 * index) for index, name in enumerate(NAMES)}
     devices["sensor-3"] = device("FAILED", 1.5, details={"reason": "checksum mismatch"})
     # AWX's "3 (Debug)" verbosity: still no secret, and shows which copy ran.
@@ -153,8 +165,10 @@ def test_gate_passes_a_healthy_rollout_and_streams_progress(awx_job, iot, privat
     progress = job.progress("fw-awx-healthy")
     assert len(progress) >= 3, job
     assert progress[-1][1].startswith("fw-awx-healthy: 9/10 succeeded, 1 failed, 0 in progress, 0 queued - "), progress
-    # AWX got the lines while the gate waited, not in a burst at its end.
+    # AWX got the lines while the gate waited, not in a burst at its end: a
+    # dozen polls, 0.5 s apart, came between the first line and the verdict.
     assert done_at - progress[0][0] > 1.5, progress
+    # The first poll came well before the 13th request, when the last device finishes.
     assert not progress[0][1].startswith("fw-awx-healthy: 9/10"), "the first poll came after the rollout"
 
     module_file = private_data_dir / "requirements_collections/ansible_collections/iotops/aws/plugins/modules/iot_job_info.py"
@@ -163,9 +177,10 @@ def test_gate_passes_a_healthy_rollout_and_streams_progress(awx_job, iot, privat
     assert_no_secret_in(job)
 
 
-def test_gate_fails_a_bad_rollout_with_one_line(awx_job, iot):
-    # Four of ten fail early, over the survey's 20 %: the gate stops before
-    # the rest finish.
+def test_gate_fails_a_bad_rollout_with_one_line(awx_job, iot, request_clock):
+    request_clock(STEP)
+    # Four of ten fail at 1.5 s (the 6th request), over the survey's 20 %:
+    # the gate stops there, long before the rest finish at 4 s.
     devices = {name: device("SUCCEEDED", 4.0) for name in NAMES}
     for name in ("sensor-1", "sensor-4", "sensor-6", "sensor-8"):
         devices[name] = device("FAILED", 1.5, details={"reason": "flash write error"})
@@ -184,6 +199,8 @@ def test_gate_fails_a_bad_rollout_with_one_line(awx_job, iot):
     assert not [event for _at, event in job.events if event.get("event_data", {}).get("task") == "Report the stage"]
 
     progress = job.progress("fw-awx-bad")
-    assert progress and failed_at - progress[0][0] > 0.5, progress
+    assert progress[-1][1].startswith("fw-awx-bad: 0/10 succeeded, 4 failed, 6 in progress, 0 queued - "), progress
+    # Streamed while the gate waited: some 5 polls, 0.5 s apart, before the verdict.
+    assert failed_at - progress[0][0] > 0.5, progress
     assert_token_travelled(iot)
     assert_no_secret_in(job)

@@ -102,6 +102,14 @@ def test_iot_job_info_counts_what_the_devices_reported(target, target_playbook):
     assert details["number_of_queued_things"] == details["number_of_in_progress_things"] == 0
     statuses = {item["thing_name"]: item["status"] for item in job["job_executions"]}
     assert statuses == {"dev-1": "SUCCEEDED", "dev-2": "FAILED", "dev-3": "SUCCEEDED"}
+    # A job created without these settings: AWS answers {} for them (the AWS
+    # CLI's describe-job example), and processingTargets is null once the
+    # rollout is done (JobProcessDetails); the results say unset either way.
+    described = target.client().describe_job(jobId=JOB)["job"]
+    assert [described.get(name) for name in ("presignedUrlConfig", "jobExecutionsRolloutConfig", "timeoutConfig")] == [{}] * 3
+    assert "processingTargets" not in described["jobProcessDetails"]
+    assert job["job_executions_rollout_config"] is job["timeout_config"] is None and "presigned_url_config" not in job
+    assert details["processing_targets"] == []
 
 
 def test_iot_job_execution_info_and_lookup_read_the_devices_report(target, target_playbook):

@@ -277,6 +277,19 @@ def test_the_deletion_wait_fails_naming_wait_timeout(iot, playbook):
     assert run.seconds < 60
 
 
+def test_a_delete_whose_answer_was_lost_is_accepted_as_its_own(iot, playbook):
+    # AWS refuses to delete a job already being deleted: botocore's retry of
+    # the lost attempt gets InvalidStateTransitionException.
+    create_existing(iot)
+    iot.set_faults(lose_answer_once=["DeleteJob"])
+    run = playbook([job_task("delete", state="absent", force=True)])
+    assert run.rc == 0, run.output
+    deleted = run.result("delete")
+    assert deleted["changed"] is True and deleted["job"]["status"] == "DELETION_IN_PROGRESS"
+    deletes = iot.calls("DeleteJob")
+    assert [(c.attempt, c.fault, c.status) for c in deletes] == [(1, "lose_answer", None), (2, None, 409)]
+
+
 def test_a_create_whose_answer_was_lost_is_accepted_as_its_own(iot, playbook):
     iot.set_faults(lose_answer_once=["CreateJob"])
     run = playbook([present("create", description="Firmware 2.4.1")])

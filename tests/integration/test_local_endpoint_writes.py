@@ -78,6 +78,22 @@ def test_create_job_keeps_every_field_and_refuses_a_second_create(iot):
                  jobTemplateArn=template["jobTemplateArn"]) == ("InvalidRequestException", 400)
 
 
+@pytest.mark.parametrize("create", ["api", "simulator"])
+def test_describe_job_of_a_job_created_without_settings_answers_as_aws_does(iot, create):
+    # The AWS CLI's describe-job example: {} for presignedUrlConfig,
+    # jobExecutionsRolloutConfig and timeoutConfig, and no abortConfig,
+    # jobExecutionsRetryConfig, documentParameters or schedulingConfig.
+    api = iot.client(attempts=1)
+    if create == "api":
+        api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT)
+    else:
+        iot.fleet.create_job("fw-1", things=["sensor-1"])
+    job = api.describe_job(jobId="fw-1")["job"]
+    assert (job["presignedUrlConfig"], job["jobExecutionsRolloutConfig"], job["timeoutConfig"]) == ({}, {}, {})
+    assert not {"abortConfig", "jobExecutionsRetryConfig", "documentParameters", "schedulingConfig"} & set(job)
+    assert "processingTargets" not in job["jobProcessDetails"], "one thing, notified at once: the rollout is done"
+
+
 def test_update_job_changes_only_the_updatable_fields(iot):
     api = iot.client(attempts=1)
     api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT, description="old")
@@ -139,7 +155,9 @@ def test_delete_job_needs_force_until_the_job_is_done_and_takes_a_while(iot, clo
     api.delete_job(jobId="fw-1", force=True)
     clock.tick(iot.fleet.deletion_delay - 0.01)
     assert api.describe_job(jobId="fw-1")["job"]["status"] == "DELETION_IN_PROGRESS"
-    api.delete_job(jobId="fw-1", force=True)  # repeated: harmless
+    # DeleteJob's reference: deleting or canceling a job already being deleted is an error.
+    assert error(api.delete_job, jobId="fw-1", force=True) == ("InvalidStateTransitionException", 409)
+    assert error(api.cancel_job, jobId="fw-1") == ("InvalidRequestException", 400)
     clock.tick(0.01)
     assert error(api.describe_job, jobId="fw-1") == ("ResourceNotFoundException", 404)
     assert error(api.describe_job_execution, jobId="fw-1", thingName="sensor-1") == (
@@ -222,7 +240,8 @@ def test_maximum_per_minute_paces_a_job_created_through_the_api(iot, clock):
     assert set(statuses(api, "fw-1")) == {"a", "b"}
     clock.tick(1)
     assert set(statuses(api, "fw-1")) == {"a", "b", "c"}
-    assert api.describe_job(jobId="fw-1")["job"]["jobProcessDetails"]["processingTargets"] == []
+    # JobProcessDetails: null once the rollout is done.
+    assert "processingTargets" not in api.describe_job(jobId="fw-1")["job"]["jobProcessDetails"]
     assert [entry["at"] for entry in iot.fleet.timeline("fw-1")] == pytest.approx([0.0, 1.0, 2.0])
 
 
@@ -257,7 +276,7 @@ def test_abort_config_cancels_the_job_once_enough_executions_failed(iot, clock):
     job = api.describe_job(jobId="fw-1")["job"]
     assert (job["status"], job["reasonCode"]) == ("CANCELED", "FAILURE_THRESHOLD_EXCEEDED")
     assert "2 of 4" in job["comment"]
-    assert job["jobProcessDetails"]["processingTargets"] == []
+    assert "processingTargets" not in job["jobProcessDetails"]
     assert len(iot.fleet.timeline("fw-1")) == 4, "no device is notified after the abort"
     assert iot.fleet.cancellation("fw-1") == {"at": pytest.approx(3.5), "by": "abortConfig"}
 

@@ -102,7 +102,9 @@ def test_the_wait_never_passes_on_unreadable_answers(playbook, iot):
         result = run.result(task)
         assert run.status(task) == "failed" and result["verdict"] == "timed_out"
         assert_one_line(result["msg"], "timed out after 3 s without a successful poll", "UnexpectedResponse")
-        assert result["polls"] >= 3, "each round was tried again"
+        # An unreadable answer ends a round, not the wait: it went on until
+        # its timeout.  (How many rounds fit in 3 s depends on the machine.)
+        assert result["elapsed"] >= 3 and result["timeline"] == [], "the wait stopped before its timeout"
     assert "Traceback" not in run.output
 
 

@@ -336,8 +336,10 @@ class Fleet:
             self.advance()
             # Whether AWS refuses to cancel a COMPLETED job is not documented;
             # the simulator cancels it, as moto does and the guide's rescue expects.
+            # A job being deleted is refused (DeleteJob's reference: an error,
+            # unnamed; InvalidRequestException is CancelJob's closest).
             if job.status == "DELETION_IN_PROGRESS":
-                return job
+                raise iot_models.InvalidRequestException("Job {0} is being deleted.".format(job_id))
             self._at = self.clock()
             self._cancel(self._jobs[job_id], reason_code, comment, force, by="CancelJob")
             return job
@@ -698,7 +700,8 @@ class Fleet:
         if job is None:
             return
         details = {key: max(0, sim.counts[status]) for status, key in COUNT_KEYS.items()}
-        details["processingTargets"] = list(job.targets) if sim.unrolled else []
+        if sim.unrolled:  # AWS leaves it out (null) once the rollout is done
+            details["processingTargets"] = list(job.targets)
         job.job_process_details = details
         job.last_updated_at = utcnow()
         now = self.clock()
@@ -878,8 +881,6 @@ def install_moto_patches() -> None:
         rollouts = getattr(job, "iotops_rollouts", None)
         if rollouts:
             answer.result["job"]["scheduledJobRollouts"] = rollouts
-        if not answer.result["job"].get("schedulingConfig"):
-            answer.result["job"].pop("schedulingConfig", None)  # AWS leaves it out for an unscheduled job
         return answer
 
     def list_things_in_thing_group(self):

@@ -44,6 +44,10 @@ UPDATABLE = {
 }
 # CreateJob fields moto drops, returned by DescribeJob.
 EXTRA_JOB_FIELDS = ("jobTemplateArn", "destinationPackageVersions", "namespaceId")
+# DescribeJob of a job created without these settings, as the AWS CLI's
+# describe-job example shows it: {} for the first, the others left out.
+EMPTY_WHEN_UNSET = ("presignedUrlConfig", "jobExecutionsRolloutConfig", "timeoutConfig")
+LEFT_OUT_WHEN_UNSET = ("abortConfig", "jobExecutionsRetryConfig", "documentParameters", "schedulingConfig")
 
 
 class LimitExceededException(JsonRESTError):
@@ -161,7 +165,13 @@ def create_job(self: IoTResponse):
 def describe_job(self: IoTResponse):
     answer = _ORIGINAL["describe_job"](self)
     job = self.iot_backend.jobs[self._get_param("jobId")]
-    answer.result["job"].update(getattr(job, "iotops_extra", {}))
+    described = answer.result["job"]
+    described.update(getattr(job, "iotops_extra", {}))
+    for name in EMPTY_WHEN_UNSET:
+        described[name] = described.get(name) or {}
+    for name in LEFT_OUT_WHEN_UNSET:
+        if not described.get(name):
+            described.pop(name, None)
     return answer
 
 
@@ -219,7 +229,9 @@ def delete_job(self: IoTResponse):
     job_id = self._get_param("jobId")
     job = _job(backend, job_id)
     if job.status == "DELETION_IN_PROGRESS":
-        return EmptyResult()  # a repeated delete, e.g. after a lost answer, changes nothing
+        # DeleteJob's reference: deleting a job already being deleted "will
+        # result in an error", without naming it; this is its closest.
+        raise InvalidStateTransitionException("Job {0} is already being deleted.".format(job_id))
     if job.status not in ("COMPLETED", "CANCELED") and not self._get_bool_param("force", False):
         raise InvalidStateTransitionException(
             "Job {0} is {1}: deleting it needs force.".format(job_id, job.status))

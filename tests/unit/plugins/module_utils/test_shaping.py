@@ -189,3 +189,21 @@ def test_job_processing_targets_is_always_a_list(details):
     if details is not None:
         job["jobProcessDetails"] = details
     assert shape_job(job)["job_process_details"]["processing_targets"] == []
+
+
+def test_a_config_the_job_was_created_without_is_none_however_aws_answers():
+    # AWS answers {} for some (the AWS CLI's describe-job example) and leaves out others.
+    answered = shape_job({"jobId": "j", "status": "IN_PROGRESS", "presignedUrlConfig": {},
+                          "jobExecutionsRolloutConfig": {}, "timeoutConfig": {}, "abortConfig": {}})
+    left_out = shape_job({"jobId": "j", "status": "IN_PROGRESS"})
+    assert answered == left_out
+    for key in ("abort_config", "job_executions_retry_config", "job_executions_rollout_config", "timeout_config"):
+        assert answered[key] is None
+    assert "presigned_url_config" not in answered
+
+
+def test_a_config_the_job_was_created_with_is_kept():
+    item = shape_job({"jobId": "j", "timeoutConfig": {"inProgressTimeoutInMinutes": 30},
+                      "presignedUrlConfig": {"roleArn": "arn:aws:iam::123456789012:role/r", "expiresInSec": 600}})
+    assert item["timeout_config"] == {"in_progress_timeout_in_minutes": 30}
+    assert item["presigned_url_config"] == {"role_arn": "arn:aws:iam::123456789012:role/r", "expires_in_sec": 600}
