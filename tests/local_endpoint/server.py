@@ -84,6 +84,10 @@ class LocalEndpoint:
 
     def start(self) -> "LocalEndpoint":
         self._thread.start()
+        # moto builds its IoT backend on the first request, seconds on a busy
+        # machine: pay for it here, not in the first test's first poll.
+        self.client().list_jobs(maxResults=1)
+        self.faulty.clear()
         return self
 
     def stop(self) -> None:
