@@ -111,6 +111,7 @@ JOB_ARGUMENT_SPEC = dict(
     ),
     destination_package_versions=dict(type="list", elements="str"),
     tags=dict(type="dict"),
+    purge_targets=dict(type="bool", default=False),
     purge_tags=dict(type="bool", default=True),
     reason_code=dict(type="str"),
     comment=dict(type="str"),
