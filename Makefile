@@ -80,7 +80,7 @@ release-check: build $(RELEASE_CHECK)/venv/.installed
 	@! grep -E '^(ERROR|WARNING)' $(RELEASE_CHECK)/importer.log > /dev/null \
 		|| { echo "galaxy-importer reported errors or warnings:"; grep -E '^(ERROR|WARNING)' $(RELEASE_CHECK)/importer.log; exit 1; }
 
-# The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes.
+# The fleet-scale benchmark rewrites benchmarks/RESULTS.md; about 6 minutes, and as long again for the stage rows.
 bench: venv
 	$(BIN)/python benchmarks/fleet_gate.py
 

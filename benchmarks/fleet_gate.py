@@ -6,7 +6,9 @@ For fleets of 100 to 100,000 executions, under the control plane's 10 TPS
 per-API limit, it runs side by side:
   naive  one DescribeJobExecution per device per round, as until: loops do;
   thing  iot_job_execution_wait given every thing name;
-  fleet  iot_job_execution_wait on the whole job.
+  fleet  iot_job_execution_wait on the whole job;
+  stage  iot_job_execution_wait with thing_group, on one of two groups of
+         the 100,000-device job (10,000 and 90,000 devices).
 Every gate runs in a fresh child process (gate_child.py); the endpoint and
 its simulator run here, and its request log is the source of every call
 count.  Writes benchmarks/RESULTS.md and benchmarks/results.json.
@@ -65,6 +67,14 @@ NAIVE_MEASURED_UP_TO = 100     # larger naive rows are computed: 100 s and more 
 # within 10 minutes.
 THING_FAIL_UP_TO = 10000
 TIMEOUT = 600
+# Stage mode: the 100,000-device job targets two groups, rolled out together;
+# each gate counts one of them.  (group, its first and last device, limits).
+STAGE_JOB_SIZE = 100000
+STAGES = (("stage-10k", 0, 10000, (PASS_LIMIT, FAIL_LIMIT)), ("stage-90k", 10000, 100000, (PASS_LIMIT,)))
+STAGE_CALLS_TARGET = 43          # per round, 10,000-device stage
+STAGE_LATENCY_OVER_SLEEP = 5.0   # verdict within sleep + this
+STAGE_RSS_TARGET_MB = 150        # 90,000-device stage
+APPROACHES = ("naive", "thing", "fleet", "stage")
 
 ACCESS_KEY = "AKIDBENCHLOCAL01"
 SECRET_KEY = "bench-local-secret"
@@ -106,11 +116,24 @@ class Scenario:
         """The failure whose arrival puts the share over the limit (1-based)."""
         return math.floor(limit * self.size / 100.0) + 1
 
+    def stage(self, first, last):
+        """The devices of one stage, as a scenario of their own for the verdict checks."""
+        view = object.__new__(Scenario)
+        view.names = self.names[first:last]
+        view.size = len(view.names)
+        view.failed = self.failed & set(view.names)
+        view.shift, view.finish = self.shift, self.finish[first:last]
+        return view
 
-def scheduled_finishes(fleet, job_id):
-    """(wall time, outcome) of every device's finish, as the simulator scheduled it."""
+    def stage_groups(self):
+        return dict((group, self.names[first:last]) for group, first, last, _limits in STAGES)
+
+
+def scheduled_finishes(fleet, job_id, things=None):
+    """(wall time, outcome) of every device's finish (of these things only,
+    when given), as the simulator scheduled it."""
     to_wall = time.time() - fleet.clock()
-    return sorted((due + to_wall, outcome) for due, outcome in fleet.scheduled_finishes(job_id))
+    return sorted((due + to_wall, outcome) for due, outcome in fleet.scheduled_finishes(job_id, things))
 
 
 class Ticker:
@@ -153,8 +176,11 @@ def child_env(url):
     return local_aws_env(url, ACCESS_KEY, SECRET_KEY, REGION)
 
 
-def create_job(endpoint, scenario, job_id, targets):
-    if targets == "group":
+def create_job(endpoint, scenario, job_id, targets, stage=None):
+    if stage is not None:
+        # One job over the stages' groups; the gate counts one of them.
+        endpoint.fleet.create_job(job_id, groups=scenario.stage_groups(), devices=scenario.devices())
+    elif targets == "group":
         # AWS allows at most 100 targets per job: a fleet is a thing group.
         endpoint.fleet.create_job(job_id, groups={"wave-{0}".format(scenario.size): scenario.names},
                                   devices=scenario.devices())
@@ -163,14 +189,22 @@ def create_job(endpoint, scenario, job_id, targets):
         endpoint.fleet.create_job(job_id, things=scenario.names, register_things=False, devices=scenario.devices())
 
 
-def run_gate(endpoint, scenario, approach, limit, workdir, log, targets="group"):
-    """Create a fresh job, run one gate against it, return what was measured."""
+def run_gate(endpoint, scenario, approach, limit, workdir, log, targets="group", stage=None):
+    """Create a fresh job, run one gate against it, return what was measured.
+
+    ``stage``: (group, first, last) for stage mode; the verdict and the
+    latency are then the stage's devices'."""
     reset(endpoint)
-    job_id = "fw-{0}-{1}-{2:g}".format(approach, scenario.size, limit).replace(".", "_")
+    job_id = "fw-{0}-{1}-{2:g}".format(stage[0] if stage else approach, scenario.size, limit).replace(".", "_")
     started = time.monotonic()
-    create_job(endpoint, scenario, job_id, targets)
+    create_job(endpoint, scenario, job_id, targets, stage)
     created_in = time.monotonic() - started
-    finishes = scheduled_finishes(endpoint.fleet, job_id)
+    job_size = scenario.size
+    if stage is not None:
+        scenario = scenario.stage(stage[1], stage[2])
+        finishes = scheduled_finishes(endpoint.fleet, job_id, set(scenario.names))
+    else:
+        finishes = scheduled_finishes(endpoint.fleet, job_id)
     # The fleet's objects live until the next run: keep the cyclic GC from
     # walking them, so it does not pause the endpoint in a poll round.
     gc.freeze()
@@ -184,6 +218,8 @@ def run_gate(endpoint, scenario, approach, limit, workdir, log, targets="group")
         args = dict(job_id=job_id, sleep=SLEEP, timeout=TIMEOUT, max_failure_percent=limit)
         if approach == "thing":
             args["thing_names"] = scenario.names
+        elif stage is not None:
+            args["thing_group"] = stage[0]
         spec["module_args"] = args
     spec_path, report_path, out_path = (workdir / "{0}.{1}".format(job_id, kind) for kind in ("spec", "report", "out"))
     spec_path.write_text(json.dumps(spec))
@@ -201,7 +237,9 @@ def run_gate(endpoint, scenario, approach, limit, workdir, log, targets="group")
     result = json.loads(output) if approach != "naive" and output.strip() else None
     measured = analyse(endpoint.calls(), report)
     measured.update(
-        size=scenario.size, approach=approach, limit=limit, how="measured", job_id=job_id,
+        size=job_size, approach=approach if stage is None else "stage {0:,}".format(scenario.size), limit=limit,
+        how="measured", job_id=job_id,
+        stage_size=scenario.size if stage is not None else None,
         created_in=round(created_in, 2), child_rc=child.returncode,
         peak_rss_mb=round(report["memory_kib"]["VmHWM"] / 1024.0, 1),
         wait4_maxrss_mb=round(rusage.ru_maxrss / 1024.0, 1),
@@ -236,7 +274,7 @@ def run_gate(endpoint, scenario, approach, limit, workdir, log, targets="group")
                                        if s != "SUCCEEDED")
     measured["latency"] = round(measured["latency"], 2)
     log("{0:>7} {1:<5} limit {2:g}%: {3} rounds, {4:.1f} s, verdict {5}, latency {6:.2f} s, RSS {7} MB".format(
-        scenario.size, approach, limit, measured["rounds"], time.monotonic() - started,
+        scenario.size, approach if stage is None else stage[0], limit, measured["rounds"], time.monotonic() - started,
         "right" if all(v["right"] for v in measured["verdicts"]) else "WRONG", measured["latency"],
         measured["peak_rss_mb"]))
     return measured
@@ -534,10 +572,28 @@ def targets(runs):
                 "naive row {0}".format(naive["how"]), shown="{0:,.0f}x".format(cheaper), limit_shown=">= 100x")
     bound = SLEEP + 1
     for run in runs:
-        if run["how"] != "measured" or run["approach"] == "naive":
-            continue  # the naive loop is the baseline, not a gate with a target
+        if run["how"] != "measured" or run["approach"] not in ("thing", "fleet"):
+            continue  # the naive loop is the baseline, not a gate with a target; stages have their own below
         add("{0}: verdict latency s, N={1:,}, {2:g}% gate".format(run["approach"], run["size"], run["limit"]),
             run["verdict_latency"], bound, run["verdict_latency"] <= bound, "sleep + 1 s")
+    for run in runs:
+        if not run["approach"].startswith("stage"):
+            continue
+        members = run["stage_size"]
+        most, label = max(run["round_answered"]), "{0}, {1:g}% gate".format(run["approach"], run["limit"])
+        cap = 2 * math.ceil(members / float(PAGE_SIZE)) + 2
+        add("{0}: calls per round".format(label), most, cap, most <= cap,
+            "DescribeJob + ceil(M/250) membership pages + at most ceil(M/250) + 1 execution reads")
+        if members <= 10000:
+            add("{0}: calls per round (issue target)".format(label), most, STAGE_CALLS_TARGET,
+                most <= STAGE_CALLS_TARGET, "10,000-device stage")
+            bound = SLEEP + STAGE_LATENCY_OVER_SLEEP
+            latency = run.get("verdict_latency")
+            add("{0}: verdict latency s".format(label), latency, bound, latency is not None and latency <= bound,
+                "sleep + 5 s")
+        else:
+            add("{0}: peak RSS MB".format(label), run["peak_rss_mb"], STAGE_RSS_TARGET_MB,
+                run["peak_rss_mb"] <= STAGE_RSS_TARGET_MB, "VmHWM")
     fleet = find(100000, "fleet")
     if fleet:
         add("fleet: peak RSS MB, N=100,000", fleet["peak_rss_mb"], 150, fleet["peak_rss_mb"] < 150, "VmHWM",
@@ -588,6 +644,26 @@ def reading_notes(runs):
                  "fleet mode returns only the failures.").format(
                      largest["end_phase_seconds"], largest["size"], largest["peak_rss_mb"])
         notes.append(note)
+    stages = [r for r in runs if r["approach"].startswith("stage")]
+    for run in stages:
+        members = run["stage_size"]
+        notes.append(
+            "- Stage mode, {0:,} of {1:,} devices, {2:g}% gate: at most {3} calls a round ({4} membership pages "
+            "each round), rounds of {5}, verdict latency {6} s, peak RSS {7} MB.".format(
+                members, run["size"], run["limit"], max(run["round_answered"]),
+                math.ceil(members / float(PAGE_SIZE)), fmt_seconds(run["round_seconds"]), run.get("verdict_latency"),
+                run["peak_rss_mb"]))
+    if stages:
+        notes.append(
+            "- Why a stage of a job this large cannot be as quick as fleet mode: the job's counts mix the stages, so "
+            "the gate must see each member's own status once. AWS offers two reads for that: one "
+            "DescribeJobExecution per member, or ListJobExecutionsForJob by status, whose SUCCEEDED list holds the "
+            "whole job's successes (about 98,000 here: 392 pages). The gate never infers a success from a member's "
+            "absence in the other lists (a page read while executions move can skip one); so after the last device "
+            "finishes, the members not yet seen SUCCEEDED are found by listing SUCCEEDED again, a share of a round's "
+            "budget at a time, at {0} requests/s per API. Its membership is read again every round as well, "
+            "because AWS IoT has no change marker for a group's members. The failures are listed first, so a stage "
+            "that fails its limit is known as soon as its failures are listed.".format(RATE_LIMIT_TPS))
     naive = find(10000, "naive")
     if naive:
         notes.append("- The naive loop's round is N calls: {0:,.0f} s at N=10,000 under the limit, so a gate built "
@@ -607,6 +683,19 @@ def write_results(path, runs, calibration, model_check, started_at, seconds, com
     largest = max(r["size"] for r in runs)
     naive_rounds = ", ".join("{0:,.0f} s at N={1:,}".format(size / float(RATE_LIMIT_TPS), size)
                              for size in sorted({r["size"] for r in runs if r["how"] == "computed"}))
+    if calibration is not None:
+        computed = """- **Computed rows.** A naive round is N calls at about {tps} calls/s: {naive_rounds}. Those rows replay the naive
+  loop over the same fleet timeline (`naive_model`). They use the per-call figures measured in the N={cal_size:,} naive
+  run: {rate:.2f} answered calls/s within rounds, and {throttle:.2f} throttled attempts per answered call ({cal_calls}
+  calls). Model check: for N={cal_size:,} the model gives {model_rounds} rounds and a latency of {model_latency:.1f} s;
+  the measured run gave {measured_rounds} rounds and {measured_latency:.1f} s.""".format(
+            tps=RATE_LIMIT_TPS, naive_rounds=naive_rounds or "-", cal_size=calibration["from_size"],
+            rate=calibration["calls_per_second"], throttle=calibration["throttled_per_call"],
+            cal_calls=calibration["calls"], model_rounds=model_check["rounds"],
+            model_latency=model_check["latency"], measured_rounds=model_check["measured_rounds"],
+            measured_latency=model_check["measured_latency"])
+    else:
+        computed = "- **Computed rows.** None: this run measured no naive loop (`--approaches`)."
     text = """# Fleet-scale benchmark: iot_job_execution_wait against the naive loop
 
 Generated by `benchmarks/fleet_gate.py`; do not edit by hand.
@@ -665,11 +754,10 @@ Generated by `benchmarks/fleet_gate.py`; do not edit by hand.
     records at fork/exec.
   - *verdict*: checked against the simulator's truth: the verdict and the exit code, and, for a pass, the exact status
     counts and the set of failed things.
-- **Computed rows.** A naive round is N calls at about {tps} calls/s: {naive_rounds}. Those rows replay the naive
-  loop over the same fleet timeline (`naive_model`). They use the per-call figures measured in the N={cal_size:,} naive
-  run: {rate:.2f} answered calls/s within rounds, and {throttle:.2f} throttled attempts per answered call ({cal_calls}
-  calls). Model check: for N={cal_size:,} the model gives {model_rounds} rounds and a latency of {model_latency:.1f} s;
-  the measured run gave {measured_rounds} rounds and {measured_latency:.1f} s.
+{computed}
+- **Stage mode.** At N={stage_job:,} the job targets two thing groups, {stage_sizes} devices, rolled out together
+  with the same device script; each *stage* gate (`thing_group`) counts one group, and its verdict, latency and
+  counts are checked against that group's devices only.
 - Thing mode's fail gate is measured up to N={thing_fail_up:,}. Above that, the fail verdict is checked in fleet mode
   only, to keep the whole run under 10 minutes.
 
@@ -696,11 +784,8 @@ Generated by `benchmarks/fleet_gate.py`; do not edit by hand.
         tps=RATE_LIMIT_TPS, target_text=target_text, start=DEVICE_START, window0=FINISH_WINDOW[0],
         window1=FINISH_WINDOW[1], share=FAILED_SHARE, shift_us=SHIFT_PER_EXECUTION * 1e6,
         shift_max=largest * SHIFT_PER_EXECUTION, largest=largest, tick_ms=ADVANCE_EVERY * 1000, sleep=SLEEP,
-        detailed=DEFAULT_FAILURE_REASONS_SAMPLE, naive_rounds=naive_rounds or "-",
-        cal_size=calibration["from_size"], rate=calibration["calls_per_second"],
-        throttle=calibration["throttled_per_call"], cal_calls=calibration["calls"],
-        model_rounds=model_check["rounds"], model_latency=model_check["latency"],
-        measured_rounds=model_check["measured_rounds"], measured_latency=model_check["measured_latency"],
+        detailed=DEFAULT_FAILURE_REASONS_SAMPLE, computed=computed, stage_job=STAGE_JOB_SIZE,
+        stage_sizes=" and ".join("{0:,}".format(last - first) for _group, first, last, _limits in STAGES),
         thing_fail_up=THING_FAIL_UP_TO, pass_limit=PASS_LIMIT, fail_limit=FAIL_LIMIT,
         pass_table=pass_table(pass_runs), fail_table=fail_table(fail_runs), targets=targets(runs),
         notes=reading_notes(runs),
@@ -716,8 +801,13 @@ def main(argv=None):
     parser.add_argument("--command", default="make bench", help="the command to print in the results")
     parser.add_argument("--targets", choices=("group", "things"), default="group",
                         help="target the job at one thing group (default) or at every thing by name")
+    parser.add_argument("--approaches", default=",".join(APPROACHES),
+                        help="which gates to run, comma-separated; 'stage' runs at N={0:,} only. Without 'naive' "
+                             "there are no computed naive rows (e.g. --sizes {0} --approaches stage --output "
+                             "/tmp/stage.md --raw /tmp/stage.json runs only the stage rows)".format(STAGE_JOB_SIZE))
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    approaches = set(args.approaches.split(","))
     started_at = datetime.datetime.now(datetime.timezone.utc)
     clock = time.monotonic()
     code_before = code_state()
@@ -730,31 +820,40 @@ def main(argv=None):
     calibration = None
     with LocalEndpoint(region=REGION) as endpoint, tempfile.TemporaryDirectory(prefix="fleet-gate-") as tmp:
         workdir = Path(tmp)
-        if not any(size <= NAIVE_MEASURED_UP_TO for size in sizes):
+        if "naive" in approaches and not any(size <= NAIVE_MEASURED_UP_TO for size in sizes):
             sizes.insert(0, NAIVE_MEASURED_UP_TO)  # the computed naive rows need measured per-call figures
         for size in sizes:
             scenario = Scenario(size)
-            if size <= NAIVE_MEASURED_UP_TO:
+            if "naive" in approaches and size <= NAIVE_MEASURED_UP_TO:
                 naive = run_gate(endpoint, scenario, "naive", PASS_LIMIT, workdir, log, args.targets)
                 runs.append(naive)
                 if calibration is None or size > calibration["from_size"]:
                     calibration = calibrate(naive)
             for approach in ("fleet", "thing"):
                 for limit in (PASS_LIMIT, FAIL_LIMIT):
-                    if approach == "thing" and limit == FAIL_LIMIT and size > THING_FAIL_UP_TO:
+                    if approach not in approaches or (approach == "thing" and limit == FAIL_LIMIT
+                                                      and size > THING_FAIL_UP_TO):
                         continue
                     runs.append(run_gate(endpoint, scenario, approach, limit, workdir, log, args.targets))
-    for size in sizes:
-        if size > NAIVE_MEASURED_UP_TO:
-            runs.append(computed_naive(Scenario(size), calibration))
-    measured = next(r for r in runs if r["approach"] == "naive" and r["how"] == "measured"
-                    and r["size"] == calibration["from_size"])
-    calibrated = Scenario(calibration["from_size"])
-    rounds, ended = naive_model(calibrated, calibration["calls_per_second"], calibration["start_offset"])
-    model_check = dict(rounds=rounds, latency=ended - max(calibrated.finish),
-                       measured_rounds=measured["rounds"], measured_latency=measured["latency"])
-    order = {"naive": 0, "thing": 1, "fleet": 2}
-    runs.sort(key=lambda r: (r["size"], r["limit"] != PASS_LIMIT, order[r["approach"]]))
+            if "stage" in approaches and size == STAGE_JOB_SIZE:
+                for group, first, last, limits in STAGES:
+                    for limit in limits:
+                        runs.append(run_gate(endpoint, scenario, "stage", limit, workdir, log, args.targets,
+                                             stage=(group, first, last)))
+    model_check = None
+    if calibration is not None:
+        for size in sizes:
+            if size > NAIVE_MEASURED_UP_TO:
+                runs.append(computed_naive(Scenario(size), calibration))
+        measured = next(r for r in runs if r["approach"] == "naive" and r["how"] == "measured"
+                        and r["size"] == calibration["from_size"])
+        calibrated = Scenario(calibration["from_size"])
+        rounds, ended = naive_model(calibrated, calibration["calls_per_second"], calibration["start_offset"])
+        model_check = dict(rounds=rounds, latency=ended - max(calibrated.finish),
+                           measured_rounds=measured["rounds"], measured_latency=measured["latency"])
+    order = {"naive": 0, "thing": 1, "fleet": 2, "stage": 3}
+    runs.sort(key=lambda r: (r["size"], r["limit"] != PASS_LIMIT, order[r["approach"].split()[0]],
+                             r.get("stage_size") or 0))
     seconds = time.monotonic() - clock
     code = describe_code(code_before, code_state())
     write_results(Path(args.output), runs, calibration, model_check, started_at, seconds, args.command, args.targets,

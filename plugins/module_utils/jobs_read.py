@@ -119,6 +119,41 @@ def job_execution_summaries(client, job_id, status=None):
     return _summaries(client, "list_job_executions_for_job", jobId=job_id, status=status)
 
 
+class ExecutionPages:
+    """At most ``pages`` pages of a job's execution summaries in ``status``,
+    from where an earlier read stopped (``starting_token``).
+
+    Iterating yields the summaries as pages arrive, so a pass over a long
+    list holds one page at a time; then ``pages_read`` and ``next_token``
+    (None at the end of the list) say where it stopped.  A job that does
+    not exist yields nothing.
+    """
+
+    def __init__(self, client, job_id, status, pages, starting_token=None):
+        self.client, self.job_id, self.status = client, job_id, status
+        self.config = {"PageSize": PAGE_SIZE, "MaxItems": pages * PAGE_SIZE}
+        if starting_token:
+            self.config["StartingToken"] = starting_token
+        self.pages_read = 0
+        self.next_token = None
+
+    def __iter__(self):
+        paginated = self.client.get_paginator("list_job_executions_for_job").paginate(
+            jobId=self.job_id, status=self.status, PaginationConfig=self.config)
+        try:
+            for page in paginated:
+                self.pages_read += 1
+                yield from answer_member(page, "ListJobExecutionsForJob", "executionSummaries", list)
+        except PARSE_FAILURES as exc:
+            raise UnexpectedResponse("ListJobExecutionsForJob answered with an unreadable body: {0}".format(exc))
+        except Exception as exc:  # botocore's errors: only "not found" is an answer
+            if not _not_found(exc):
+                raise
+            self.pages_read = max(self.pages_read, 1)
+            return
+        self.next_token = getattr(paginated, "resume_token", None)
+
+
 def thing_execution_summaries(client, thing_name, status=None, job_id=None):
     """Raw summaries of a thing's executions, optionally of one job only."""
     for summary in _summaries(client, "list_job_executions_for_thing", thingName=thing_name, status=status, jobId=job_id):
@@ -152,3 +187,16 @@ def find_job_executions(client, job_id=None, thing_name=None, execution_number=N
 def find_job(client, job_id):
     job = describe_job(client, job_id)
     return None if job is None else shape_job(job)
+
+
+def thing_group_members(client, group_name):
+    """The names of the things in a thing group and in all its child groups
+    (ListThingsInThingGroup, recursive), once each; None when the group
+    does not exist."""
+    try:
+        return set(_paged(client, "list_things_in_thing_group", "things", thingGroupName=group_name, recursive=True,
+                          PaginationConfig={"PageSize": PAGE_SIZE}))
+    except Exception as exc:  # botocore's errors: only "not found" is an answer
+        if _not_found(exc):
+            return None
+        raise

@@ -261,6 +261,42 @@ def decide_fleet(job, policy, exhausted=None):
     return Verdict(WAITING, **verdict)
 
 
+def decide_stage(job, counts, failures, unsettled, unseen, policy):
+    """Verdict over one stage of the job: the executions of a thing group's
+    members, with fleet mode's rules.
+
+    ``counts`` maps a status to the members last seen in it; ``failures``
+    is how many of them are final in a ``fail_on`` status; ``unsettled`` how
+    many members may still change: pending, a failure with retries left, or
+    not seen yet.  ``unseen`` is how many of those were never seen and may
+    or may not have an execution: the stage's total is between the members
+    seen and that many more, and a limit in percent, or min_executions,
+    decides only when both ends agree.  Members proven to have no
+    execution are in none of these: like the things a fleet's targets have
+    not reached, they are not counted.
+    """
+    counts = dict((status, n) for status, n in counts.items() if n)
+    seen = sum(counts.values())
+    most = seen + unseen
+    verdict = dict(counts=counts, failures=failures, total=most, job_status=job.status, job=job)
+    if job.status == "DELETION_IN_PROGRESS":
+        return Verdict(FAILED, reason=REASON_BEING_DELETED, **verdict)
+    if job.status == "CANCELED" and not policy.report_only:
+        return Verdict(FAILED, reason=REASON_JOB_CANCELED, **verdict)
+    if policy.exceeded(failures, most):
+        return Verdict(FAILED, reason=REASON_OVER_LIMIT, **verdict)
+    if job.over and not unsettled and seen < policy.min_executions:
+        return Verdict(FAILED, reason=REASON_NO_EXECUTIONS if seen == 0 else REASON_TOO_FEW_EXECUTIONS, **verdict)
+    if not unsettled and not job.rolling_out and not job.scheduled and seen >= policy.min_executions:
+        return Verdict(SUCCEEDED, **verdict)
+    return Verdict(WAITING, **verdict)
+
+
+def missing_group_message(group, region):
+    """The stage's thing group is not there: never was, or deleted while the gate waited."""
+    return "Thing group {0} does not exist in region {1}".format(group, region or "(unknown)")
+
+
 def cancel_due(state, verdict, job, cancel):
     """Whether the gate's outcome calls for canceling the job.
 

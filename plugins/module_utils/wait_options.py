@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption, check_cancel_reason
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import JOB_EXECUTION_STATUSES, TERMINAL_STATUSES
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
@@ -18,6 +20,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.waiter import DEFAULT_F
 WAIT_ARGUMENT_SPEC = dict(
     job_id=dict(type="str", required=True),
     thing_names=dict(type="list", elements="str", aliases=["thing_name"]),
+    thing_group=dict(type="str"),
     execution_number=dict(type="int"),
     timeout=dict(type="float", default=600),
     sleep=dict(type="float", default=5),
@@ -34,7 +37,21 @@ WAIT_ARGUMENT_SPEC = dict(
     cancel_force=dict(type="bool", default=False),
     failure_reasons_sample=dict(type="int", default=DEFAULT_FAILURE_REASONS_SAMPLE),
 )
-WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"]]
+WAIT_MUTUALLY_EXCLUSIVE = [["max_failures", "max_failure_percent"], ["thing_names", "thing_group"]]
+# A thing group's name, or its ARN: arn:<partition>:iot:<region>:<account>:thinggroup/<name>.
+_GROUP_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}\Z")
+_GROUP_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]*:[0-9]*:thinggroup/([a-zA-Z0-9:_-]{1,128})\Z")
+
+
+def check_thing_group(value):
+    """The stage's thing group, a name or an ARN; raises InvalidOption."""
+    if value is None:
+        return None
+    arn = _GROUP_ARN.match(value)
+    if arn is None and (value.startswith("arn:") or not _GROUP_NAME.match(value)):
+        raise InvalidOption("thing_group", "must be a thing group name (1 to 128 of a-z, A-Z, 0-9, ':', '_', '-') "
+                                           "or a thing group ARN, got {0!r}".format(value[:140]))
+    return value
 
 
 def _cancel_policy(params):
@@ -80,9 +97,11 @@ def build_wait_request(params, check_mode=False):
     if sample < 0:
         raise InvalidOption("failure_reasons_sample", "must be 0 (no describes) or more, got {0}".format(sample))
     cancel = _cancel_policy(params)
+    group = check_thing_group(params.get("thing_group"))
     return WaitRequest(
         job_id=params["job_id"],
         thing_names=things,
+        thing_group=group,
         execution_number=params["execution_number"],
         timeout=timeout,
         sleep=sleep,

@@ -4,6 +4,9 @@
 
 """The poll loop of iot_job_execution_wait: I/O around wait_decision.
 
+Stage mode (thing_group) has its own poller, StagePoller, whose docstring
+says what it reads and why its verdict stays exact.
+
 Each round reads the job once (DescribeJob) and then as few execution
 reads as answer the question: in fleet mode the job's own counts; for
 named things either the job's execution list or one describe per
@@ -23,6 +26,7 @@ import dataclasses
 import math
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -30,16 +34,19 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
     RetryDeadlineReached,
     aws_errors,
     describe_error,
+    error_code,
     error_fields,
     is_fatal,
     is_unanswered,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_read import (
     PAGE_SIZE,
+    ExecutionPages,
     describe_job,
     describe_job_execution,
     job_execution_summaries,
     thing_execution_summaries,
+    thing_group_members,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.jobs_write import cancel_job
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import (
@@ -65,11 +72,13 @@ from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import (
     cancel_request,
     cancel_text,
     decide_fleet,
+    decide_stage,
     decide_things,
     failures_to_sample,
     is_final,
     failure_message,
     job_result,
+    missing_group_message,
     missing_job_message,
     success_message,
     tally_failure_reasons,
@@ -92,6 +101,7 @@ REFRESH_AFTER_TIMEOUT = 20
 class WaitRequest:
     job_id: str
     thing_names: Optional[list] = None  # None: the whole job
+    thing_group: Optional[str] = None   # a stage: this group's members (name or ARN)
     execution_number: Optional[int] = None
     timeout: float = 600
     sleep: float = 5
@@ -327,6 +337,264 @@ class ThingPoller:
         return [self.items[t] for t in self.request.thing_names if t in self.items]
 
 
+class StagePoller:
+    """Stage mode: the executions of one thing group's members (child groups
+    included), judged with fleet mode's rules.
+
+    The job's counts mix every stage, so each member's own status must be
+    read once.  What each round reads, and why the verdict stays exact:
+
+    - The membership, every round (ListThingsInThingGroup, recursive:
+      ceil(M / 250) calls for M members).  AWS IoT keeps no version or
+      change marker for a group's members, so nothing cheaper proves that
+      nobody joined or left; a thing that joins counts from the next round.
+    - Statuses are only ever read, never inferred from a member's absence
+      in a list: a list paged while executions move between statuses can
+      skip one, and a skipped member must stay "not seen", never become a
+      success.  What is read is a fact about one moment; a final status
+      (is_final: terminal, and no retry left or possible) stays true, so a
+      member seen final is never read again, and one seen pending is read
+      again until it is final.
+    - ListJobExecutionsForJob takes a status, and DescribeJob counts each
+      status job-wide: a status with no execution costs no call, QUEUED and
+      IN_PROGRESS are never listed (not seen is "not final", all the verdict
+      needs), and a status no execution ever leaves (SUCCEEDED, REJECTED,
+      REMOVED, CANCELED; FAILED and TIMED_OUT when the job cannot retry
+      them) holds the same executions while its count holds, so it is not
+      listed again until the count moves or a member joins.  (An execution
+      deleted by DeleteJobExecution as another arrives would escape this, as
+      it escapes the job's counts.)  The failures are listed first, and
+      once they decide, SUCCEEDED is not read.
+    - When fewer members are unsettled than the lists have pages left, they
+      are described one by one instead; a describe also proves that a
+      member has no execution yet.
+    - A list longer than a round's budget is read over several rounds from
+      where it stopped: a pass over a status no execution leaves sees every
+      execution that was in it when the pass began.
+    - Once nothing is QUEUED or IN_PROGRESS job-wide, no rollout is left and
+      every list is current (read to its end at the count the job shows), a
+      member in no list has no execution and, as in fleet mode for the
+      things the rollout never reached, is not counted.  Before that, a
+      member never seen may or may not have an execution: a limit in percent
+      fails only when it is over for the largest total the stage can have.
+
+    Cost: DescribeJob, the membership, and at most thing mode's budget for
+    M things for the executions (ceil(M / 250) + 1 calls after DescribeJob),
+    in all at most 2 * ceil(M / 250) + 2 calls a round; thing mode's own
+    ceil(M / 250) + 2 cannot hold once the membership alone takes
+    ceil(M / 250).  A stage whose job has many more executions than members
+    pays for the job's long SUCCEEDED list, a share of a round at a time.
+
+    Per member it keeps a name and a shared Observed, not a shaped
+    execution, so a stage of 90,000 stays small; the report lists the
+    members' executions that did not succeed, at the end.
+    """
+
+    report_gap = None
+
+    def __init__(self, client, request):
+        self.client = client
+        self.request = request
+        self.group = _group_name(request.thing_group)
+        self.members = set()
+        self.seen = {}           # member -> Observed, as last read; absent: not seen
+        self.absent = set()      # members a describe found without an execution, this round
+        self._interned = {}
+        self._listed = {}        # status -> job-wide count when last listed in full
+        self._passes = {}        # status -> (token, pages read, count at its start): a list under way
+        self._next_describe = 0
+        self.calls = 0           # execution reads in the last round, for tests
+
+    @property
+    def expected(self):
+        return len(self.members)
+
+    def poll(self, job):
+        members = thing_group_members(self.client, self.group)
+        if members is None:
+            raise WaitAborted(missing_group_message(self.group, _region(self.client)))
+        if members - self.members:
+            # A newcomer may sit in any list, read while it was not a member.
+            self._listed.clear()
+            self._passes.clear()
+        for gone in self.members - members:
+            self.seen.pop(gone, None)
+        self.members = members
+        self.absent = set()  # found without an execution this round; the rollout may reach them later
+        self.calls = 0
+        return self._decide(job, self._read(job))
+
+    # -- reads ------------------------------------------------------------
+    def _observed(self, summary, job):
+        observed = observe(summary, job)
+        return self._interned.setdefault(observed, observed)
+
+    def _unsettled(self, job):
+        return [m for m in self.members if m not in self.absent
+                and (m not in self.seen or not is_final(job, self.seen[m]))]
+
+    def _stale_statuses(self, job):
+        """The terminal statuses a complete read must list this round; the
+        failures first, SUCCEEDED (the longest) last."""
+        stale = []
+        for status in sorted(TERMINAL_STATUSES, key=lambda status: (status == "SUCCEEDED", status)):
+            count = job.counts.get(status, 0)
+            if not count:
+                self._listed.pop(status, None)
+                self._passes.pop(status, None)
+                continue
+            append_only = not job.may_retry(status)
+            if not append_only or self._listed.get(status) != count:
+                stale.append(status)
+        return stale
+
+    def _read(self, job):
+        """Read what the round needs; True when every status list is current
+        (listed in full since its count last moved)."""
+        unsettled = self._unsettled(job)
+        stale = self._stale_statuses(job)
+        if not unsettled:
+            return not stale
+        if not sum(job.counts.values()):
+            return True  # the job has no execution at all
+        budget = math.ceil(max(len(self.members), 1) / PAGE_SIZE) + 1
+        if len(unsettled) < self._pages_left(job, stale):
+            self._describe_some(job, unsettled, budget)
+            return False
+        current = True
+        for status in stale:
+            if self.calls >= budget or (status == "SUCCEEDED" and self._decide(job, False).state == FAILED):
+                # Out of budget, or the failures listed first already decide.
+                return False
+            current = self._list_status(job, status, budget - self.calls) and current
+        # Members in no list are pending, or have no execution: what is left
+        # of the budget asks which, so a member the job never reached does not
+        # hold the stage while other stages keep the job busy.
+        unseen = [member for member in unsettled if member not in self.seen]
+        if unseen and self.calls < budget:
+            self._describe_some(job, unseen, budget)
+        return current
+
+    def _pages_left(self, job, stale):
+        return sum(max(1, math.ceil(job.counts[status] / PAGE_SIZE) - self._passes.get(status, (None, 0, 0))[1])
+                   for status in stale)
+
+    def _list_status(self, job, status, pages):
+        """List the status, going on from where the last round stopped when
+        a list is longer than a round's budget.  True when the list is
+        complete and current: read to its end, with the count the job shows
+        now.
+
+        A pass over a status no execution leaves sees every execution that
+        was in it when the pass began, however many rounds it takes; those
+        that arrive behind it are the next pass's."""
+        token, done, count = self._passes.pop(status, (None, 0, job.counts[status]))
+        pass_pages = ExecutionPages(self.client, self.request.job_id, status, pages, token)
+        try:
+            for summary in pass_pages:
+                thing = _thing_of(summary)
+                if thing in self.members:
+                    self.seen[thing] = self._observed(summary, job)
+        except aws_errors() as exc:
+            if token is None or error_code(exc) != "InvalidRequestException":
+                raise
+            return False  # the token went stale between rounds: the next round starts the pass again
+        finally:
+            self.calls += pass_pages.pages_read
+        if pass_pages.next_token:
+            self._passes[status] = (pass_pages.next_token, done + pass_pages.pages_read, count)
+            return False
+        self._listed[status] = count
+        return count == job.counts[status]
+
+    def _describe_some(self, job, unsettled, budget):
+        start = self._next_describe % len(unsettled)
+        for thing in unsettled[start:] + unsettled[:start]:
+            if self.calls >= budget:
+                break
+            self._next_describe += 1
+            self.calls += 1
+            execution = describe_job_execution(self.client, self.request.job_id, thing)
+            if execution is None:
+                self.seen.pop(thing, None)
+                self.absent.add(thing)
+                continue
+            self.absent.discard(thing)
+            status = execution.get("status")
+            retry_attempt = None
+            if job.may_retry(status) and self.calls < budget:
+                # DescribeJobExecution omits retryAttempt; the thing's list has it.
+                self.calls += 1
+                for summary in thing_execution_summaries(self.client, thing, job_id=self.request.job_id):
+                    status = (summary.get("jobExecutionSummary") or {}).get("status")
+                    retry_attempt = (summary.get("jobExecutionSummary") or {}).get("retryAttempt")
+            observed = Observed(status, retry_attempt, job.over)
+            self.seen[thing] = self._interned.setdefault(observed, observed)
+
+    # -- the verdict --------------------------------------------------------
+    def _decide(self, job, lists_current):
+        # Nothing pending job-wide, nothing left to roll out, and every status
+        # list current: a member in none of them has no execution.
+        quiet = (lists_current and not job.rolling_out and not any(job.counts.get(s) for s in PENDING_STATUSES)
+                 # A retry can take an execution out of a list while it is paged.
+                 and not any(job.counts.get(s) and job.may_retry(s) for s in RETRYABLE_STATUSES))
+        counts = Counter()
+        failures = unsettled = unseen = 0
+        for member in self.members:
+            observed = self.seen.get(member)
+            if observed is None:
+                # Not seen: pending, or without an execution.  Once nothing is
+                # pending job-wide and every status list is current, the latter.
+                if member not in self.absent and not quiet:
+                    unsettled += 1
+                    unseen += 1
+                continue
+            counts[observed.status] += 1
+            if not is_final(job, observed):
+                unsettled += 1
+            elif observed.status in self.request.policy.fail_on:
+                failures += 1
+        return decide_stage(job, counts, failures, unsettled, unseen, self.request.policy)
+
+    def final_verdict(self, job, verdict):
+        return verdict
+
+    def final_executions(self, job, read_again, secrets=()):
+        """The members' executions that did not succeed; a stage can be
+        90,000 strong."""
+        executions = []
+        for status in sorted(TERMINAL_STATUSES - {"SUCCEEDED"}):
+            if not job.counts.get(status):
+                continue
+            try:
+                executions.extend(read_again(self._member_executions_in, status))
+            except aws_errors() as exc:
+                self.report_gap = describe_error(exc, "could not list the {0} executions".format(status), secrets)
+                break
+        return executions
+
+    def _member_executions_in(self, status):
+        items = []
+        for summary in job_execution_summaries(self.client, self.request.job_id, status):
+            if _thing_of(summary) in self.members:
+                items.append(shape_execution_summary(summary, job_id=self.request.job_id))
+        return items
+
+
+def _thing_of(summary):
+    """The thing name at the end of a list summary's thingArn."""
+    return (summary.get("thingArn") or "").rsplit("/", 1)[-1]
+
+
+def _group_name(group):
+    """A thing group's name, from its name or its ARN (...:thinggroup/NAME)."""
+    return group.rsplit(":thinggroup/", 1)[-1]
+
+
+def _region(client):
+    return getattr(getattr(client, "meta", None), "region_name", None)
+
+
 class Waiter:
     """Polls until the decision is final or the deadline passes.
 
@@ -347,7 +615,9 @@ class Waiter:
         self.secrets = secrets
         self.orphaned = orphaned or ParentWatch()
         self.observer = observer or WaitObserver()
-        if request.thing_names is None:
+        if request.thing_group is not None:
+            self.poller = StagePoller(client, request)
+        elif request.thing_names is None:
             self.poller = FleetPoller(client, request)
         else:
             self.poller = ThingPoller(client, request, clock)

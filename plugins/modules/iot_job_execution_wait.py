@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Polls an AWS IoT job until the executions it waits on reach a terminal status, then passes or fails
     the task on how many of them failed. Use it between the stages of a firmware rollout.
-  - With O(thing_names), waits on those things' executions of the job (thing mode). Without it, waits on every
+  - With O(thing_names), waits on those things' executions of the job (thing mode). With O(thing_group), waits on the
+    executions of that group's things, child groups included (stage mode). Without either, waits on every
     execution the job has or will get from its rollout (fleet mode).
   - Fails B(as soon as) the executions in a O(fail_on) status go over O(max_failures) or O(max_failure_percent),
     without waiting for the rest. Passes once every waited execution is terminal and the limit held.
@@ -60,6 +61,28 @@ options:
     type: list
     elements: str
     aliases: [thing_name]
+  thing_group:
+    version_added: 0.3.0
+    description:
+      - "Gate one stage of a job that targets many thing groups: wait on the executions of the things in this thing
+        group and in its child groups (stage mode), by the group's name or ARN. The failures of the job's other stages
+        do not count."
+      - O(max_failures), O(max_failure_percent), O(min_executions), O(cancel_on_failure) and RV(failure_reasons) mean
+        what they mean in fleet mode, counted over the stage's executions. A member that has no execution is not
+        counted, as in fleet mode the things the rollout has not reached are not; the task passes once every
+        member's execution is final, the rollout has nothing left to create, and O(min_executions) is met.
+        O(cancel_on_failure) cancels the whole job.
+      - The group's members are read again at every poll (C(ListThingsInThingGroup) with C(recursive)); a thing
+        that joins the group while the task waits is counted from the next poll.
+      - A group that does not exist fails the task at once, naming the group and the region.
+      - "Cost per poll: C(DescribeJob), ceil(M/250) calls for the M members, and at most ceil(M/250) + 1 calls
+        to read executions. A member seen in a final status is not read again; the other executions are read
+        by status (C(ListJobExecutionsForJob) with C(status)), only for the statuses the job's counts say have
+        changed, or by describing the few members still unsettled. A status list longer than a poll's share is
+        read over several polls."
+      - RV(job_executions) lists the members' executions that did not succeed, as in fleet mode.
+      - Mutually exclusive with O(thing_names). Needs the IAM action C(iot:ListThingsInThingGroup).
+    type: str
   execution_number:
     description:
       - Wait on this execution number instead of the thing's latest execution. Needs exactly one thing in
@@ -98,14 +121,15 @@ options:
     description:
       - Which share of the waited executions, 0 to 100, may end in a O(fail_on) status before the task fails.
       - In thing mode the share is of O(thing_names); in fleet mode, of the executions the job has so far, which
-        grows while the rollout creates executions. Pair it with the job's C(abortConfig) and its
+        grows while the rollout creates executions; in stage mode, of the stage's executions so far. Pair it with the job's C(abortConfig) and its
         C(minNumberOfExecutedThings) for early stages.
     type: float
   min_executions:
     version_added: 0.2.0
     description:
-      - Fleet mode only. The task passes only when the job has at least this many executions, all final, so that a
-        half-populated thing group cannot pass a stage that must cover, say, 500 devices.
+      - Fleet and stage mode (O(thing_group)). The task passes only when the job (or the stage) has at least this
+        many executions, all final, so that a half-populated thing group cannot pass a stage that must cover, say,
+        500 devices.
       - When the job is over (V(COMPLETED) or V(CANCELED)) with fewer executions, the task fails at once with the
         numbers; before that it waits.
       - When omitted, V(1) in fleet mode, so that a job with no executions never passes. Must be 1 or more.
@@ -194,7 +218,8 @@ attributes:
         and sends no C(CancelJob).
 notes:
   - Needs the IAM actions C(iot:DescribeJob), C(iot:ListJobExecutionsForJob), C(iot:DescribeJobExecution) and
-    C(iot:ListJobExecutionsForThing); and C(iot:CancelJob) with O(cancel_on_failure) or O(cancel_on_timeout).
+    C(iot:ListJobExecutionsForThing); C(iot:ListThingsInThingGroup) with O(thing_group); and C(iot:CancelJob) with
+    O(cancel_on_failure) or O(cancel_on_timeout).
   - "Run it once per rollout, not once per host in the inventory, with C(run_once) and C(delegate_to: localhost):
     every copy polls the same account-wide rate limit."
 """
@@ -251,6 +276,18 @@ EXAMPLES = r"""
     msg: "{{ early.failure_reasons }} ({{ early.failure_sample.sampled }} of {{ early.failure_sample.failed }} read)"
   when: early is failed
 
+- name: Gate the second stage of one continuous job, on the devices of its group only
+  iotops.aws.iot_job_execution_wait:
+    job_id: fw-2-4-1
+    thing_group: fw-wave-2
+    max_failure_percent: 2
+    min_executions: 400
+    cancel_on_failure: true
+    timeout: 7200
+    sleep: 30
+  run_once: true
+  delegate_to: localhost
+
 - name: Report only, never fail on a status
   iotops.aws.iot_job_execution_wait:
     job_id: fw-2-4-1
@@ -272,12 +309,16 @@ job_executions:
       returns. The failures that were described (at most O(failure_reasons_sample)) carry
       C(status_details.details_map) with the device's keys verbatim.
     - In thing mode, one per thing in O(thing_names) that has an execution. In fleet mode, only the executions
-      that ended in a status other than V(SUCCEEDED); their number is in RV(status_counts) either way.
+      that ended in a status other than V(SUCCEEDED); their number is in RV(status_counts) either way. In stage
+      mode (O(thing_group)), the stage's executions that ended in a status other than V(SUCCEEDED).
   returned: always
   type: list
   elements: dict
 status_counts:
-  description: Execution status to number of waited executions in it, at the last poll.
+  description:
+    - Execution status to number of waited executions in it, at the last poll.
+    - In stage mode (O(thing_group)), the members' executions the polls had read; a gate that fails on its limit
+      may fail before it has read every member that succeeded.
   returned: always
   type: dict
   sample: {"SUCCEEDED": 997, "FAILED": 3}

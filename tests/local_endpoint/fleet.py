@@ -24,12 +24,14 @@ import math
 import threading
 import time
 from collections import Counter, deque
+from urllib.parse import unquote
 from typing import Any, Callable
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
 from moto.iot import models as iot_models
 from moto.iot import responses as iot_responses
+from moto.core.responses import ActionResult
 
 from local_endpoint import writes
 
@@ -188,6 +190,7 @@ class Fleet:
         self._at = clock()  # the time scheduled events count from
         self.deletion_delay = 1.0  # seconds a deleted job stays DELETION_IN_PROGRESS
         self.profile = DeviceProfile()
+        self._member_listing = None  # ((group, recursive), names) of the listing under way
         install_moto_patches()
         writes.install(self)
 
@@ -228,11 +231,14 @@ class Fleet:
             if arn not in backend.things:
                 backend.things[arn] = iot_models.FakeThing(name, None, {}, self.account_id, self.region)
 
-    def ensure_group(self, group: str, members) -> str:
+    def ensure_group(self, group: str, members, parent: str | None = None) -> str:
+        """The group, created if need be (under ``parent``), with these members added."""
         backend = self.backend
         self.ensure_things(members)
+        if parent is not None:
+            self.ensure_group(parent, [])
         if not any(g.thing_group_name == group for g in backend.thing_groups.values()):
-            backend.create_thing_group(group, None, {})
+            backend.create_thing_group(group, parent, {})
         group_obj = backend.describe_thing_group(group)
         for name in members:
             group_obj.things[self.thing_arn(name)] = backend.things[self.thing_arn(name)]
@@ -412,9 +418,10 @@ class Fleet:
                 if job_id in self._jobs:
                     self._publish(self._jobs[job_id])
 
-    def scheduled_finishes(self, job_id: str) -> list:
+    def scheduled_finishes(self, job_id: str, things=None) -> list:
         """(clock time, outcome) of every device finish of the job still
-        scheduled: the exact moments a benchmark measures its latency from."""
+        scheduled (of these things only, when given): the exact moments a
+        benchmark measures its latency from."""
         with self.lock:
             # A finish is scheduled when its device starts: a start still to
             # come tells when its finish will be.
@@ -422,6 +429,8 @@ class Fleet:
             for due, _order, action, sim, args in self._events:
                 attempt = args[2] if len(args) > 2 else None
                 if sim.job_id != job_id or not isinstance(attempt, Attempt) or attempt.outcome is None:
+                    continue
+                if things is not None and args[0] not in things:
                     continue
                 if action == self._finish:
                     finishes.append((due, attempt.outcome))
@@ -655,6 +664,31 @@ class Fleet:
             self.roll_out(sim, names)
             self._publish(sim)
 
+    def group_members(self, group: str, recursive: bool = False) -> list[str]:
+        """The names of the things in a group, and with ``recursive`` in its
+        child groups too, once each: ListThingsInThingGroup as AWS answers it
+        (moto ignores ``recursive``).  Raises ResourceNotFoundException."""
+        with self.lock:
+            backend = self.backend
+            groups = [backend.describe_thing_group(group)]
+            names = {}
+            while groups:
+                current = groups.pop(0)
+                names.update((arn.split("/")[-1], None) for arn in current.things)
+                if recursive:
+                    groups += [g for g in backend.thing_groups.values()
+                               if g.parent_group_name == current.thing_group_name]
+            return list(names)
+
+    def group_members_page(self, group: str, recursive: bool, start: int, size: int):
+        """One page of group_members and where the next one starts (None at the
+        end).  A listing reads the membership as it was at its first page."""
+        with self.lock:
+            if not start or self._member_listing is None or self._member_listing[0] != (group, recursive):
+                self._member_listing = ((group, recursive), self.group_members(group, recursive))
+            names = self._member_listing[1]
+            return names[start:start + size], (start + size if start + size < len(names) else None)
+
     def target_things(self, target: str) -> list[str]:
         """The names of the things a job target (thing or group ARN) reaches."""
         if ":thinggroup/" in target:
@@ -782,6 +816,17 @@ def install_moto_patches() -> None:
             answer.result["job"].pop("schedulingConfig", None)  # AWS leaves it out for an unscheduled job
         return answer
 
+    def list_things_in_thing_group(self):
+        # Pages of at most maxResults (AWS's default and most: 250), and
+        # ``recursive``, which moto ignores.
+        fleet = self.iot_backend.__dict__.get("_iotops_fleet")
+        group = unquote(self._get_param("thingGroupName"))
+        recursive = str(self._get_param("recursive")).lower() == "true"
+        start = int(self._get_param("nextToken") or 0)
+        names, following = fleet.group_members_page(group, recursive, start, int(self._get_param("maxResults") or 250))
+        return ActionResult({"things": names, "nextToken": None if following is None else str(following)})
+
+    iot_responses.IoTResponse.list_things_in_thing_group = list_things_in_thing_group
     iot_models.IoTBackend.cancel_job = cancel_job
     iot_responses.IoTResponse.describe_job = describe_job_response
     iot_models.FakeJobExecution.to_get_dict = to_get_dict

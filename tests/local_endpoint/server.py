@@ -122,8 +122,9 @@ class LocalEndpoint:
                 self.fleet.set_devices(**_device_spec(body))
                 return _json(start_response, "200 OK", {"devices": body})
             if route == ("POST", "/_sim/things"):
+                parents = body.get("parents") or {}
                 for group, members in (body.get("groups") or {}).items():
-                    self.fleet.ensure_group(group, members)
+                    self.fleet.ensure_group(group, members, parents.get(group))
                 self.fleet.ensure_things(body.get("things") or [])
                 return _json(start_response, "200 OK", {"things": True})
             if route == ("POST", "/_sim/settings"):
