@@ -1,0 +1,124 @@
+"""The staged_rollout role in real ansible-playbook runs against the local
+endpoint: one continuous job extended stage by stage, each stage gated on
+its own thing group, a failed gate that cancels the job, input rejected
+before any request, and reruns after the rollout finished or was killed in
+any stage that reach the same verdict without a duplicate write.
+
+Device timelines run on the request-driven clock (``request_clock``), so
+that a stage is still being gated when a test kills the play, however fast
+or slow the machine runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import base_env, run_playbook, write_inventory, write_playbook
+from local_endpoint import device
+
+JOB = "fw-3-0-0"
+GROUPS = {
+    "fw-canaries": ["canary-{0}".format(n) for n in range(3)],
+    "fw-early-wave": ["early-{0}".format(n) for n in range(6)],
+    "fw-rest": ["rest-{0}".format(n) for n in range(10)],
+}
+STAGES = [
+    {"name": "canaries", "targets": ["fw-canaries"], "max_failures": 0, "min_executions": 3},
+    {"name": "early wave", "targets": ["fw-early-wave"], "max_failure_percent": 2, "min_executions": 6},
+    {"name": "rest", "targets": ["fw-rest"], "max_failure_percent": 2, "min_executions": 10},
+]
+RESULT_TASK = "Set the rollout's result"
+# Devices finish 3 s (of the fleet's request-driven time) after they are notified: each gate polls a few times.
+OK = device("SUCCEEDED", start=0.5, finish=3)
+BAD = device("FAILED", start=0.5, finish=3, details={"reason": "flash write error"})
+WRITES = ("CreateJob", "AssociateTargetsWithJob", "UpdateJob", "CancelJob", "TagResource", "UntagResource")
+
+
+def role_vars(**changes):
+    values = dict(
+        staged_rollout_job_id=JOB,
+        staged_rollout_document={"operation": "install", "version": "3.0.0"},
+        staged_rollout_stages=[dict(stage, timeout=120, sleep=0.2) for stage in STAGES],
+        staged_rollout_rollout={"maximum_per_minute": 1000},
+    )
+    values.update(changes)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def rollout_tasks(**changes):
+    return [{"name": "Roll out", "ansible.builtin.include_role": {"name": "iotops.aws.staged_rollout"}, "vars": role_vars(**changes)}]
+
+
+@pytest.fixture
+def fleet(iot, request_clock):
+    for group, members in GROUPS.items():
+        iot.fleet.ensure_group(group, members)
+    iot.fleet.set_devices(default=OK)
+    request_clock(0.25)
+    return iot
+
+
+def rollout(run):
+    """The role's staged_rollout fact, checked against what set_stats passed on."""
+    facts = run.result(RESULT_TASK)["ansible_facts"]["staged_rollout"]
+    assert run.result("Pass the result on to the next node of a workflow")["ansible_stats"]["data"]["staged_rollout"] == facts
+    return facts
+
+
+def verdicts(result):
+    return [(stage["name"], stage["verdict"]) for stage in result["stages"]]
+
+
+def writes(iot):
+    return [call.api for call in iot.calls() if call.api in WRITES]
+
+
+def notified(iot):
+    return {entry["thing"] for entry in iot.fleet.timeline(JOB)}
+
+
+def failure_line(run):
+    failed = [r for r in run.results if r["status"] == "failed" and r["task"] == "Fail with the reason of the stage that stopped the rollout"]
+    assert failed, run.output
+    msg = failed[-1]["result"]["msg"]
+    assert "\n" not in msg and "Traceback" not in msg, msg
+    return msg
+
+
+@pytest.mark.smoke
+def test_a_healthy_rollout_passes_every_stage_on_one_job(fleet, playbook):
+    run = playbook(rollout_tasks())
+    assert run.rc == 0, run.output
+    result = rollout(run)
+    assert result["verdict"] == "succeeded" and result["canceled"] is False and result["job_id"] == JOB
+    assert verdicts(result) == [("canaries", "succeeded"), ("early wave", "succeeded"), ("rest", "succeeded")]
+    assert [stage["counts"] for stage in result["stages"]] == [{"SUCCEEDED": 3}, {"SUCCEEDED": 6}, {"SUCCEEDED": 10}]
+    for stage in result["stages"]:
+        assert stage["started_at"] <= stage["ended_at"] and stage["failure_reasons"] == {}
+    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+    job = fleet.fleet.backend.jobs[JOB]
+    assert job.target_selection == "CONTINUOUS" and job.status == "IN_PROGRESS"
+    assert notified(fleet) == set(sum(GROUPS.values(), []))
+
+
+def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(fleet, playbook):
+    fleet.fleet.set_devices(default=OK, devices={"early-1": BAD})
+    run = playbook(rollout_tasks())
+    assert run.rc != 0
+    assert failure_line(run).startswith('Stage "early wave" of job {0} failed: '.format(JOB))
+    result = rollout(run)
+    assert result["verdict"] == "failed" and result["canceled"] is True
+    assert verdicts(result) == [("canaries", "succeeded"), ("early wave", "failed"), ("rest", "not_started")]
+    early = result["stages"][1]
+    assert early["canceled"] is True and early["failure_reasons"] == {"reason": {"flash write error": 1}}
+    assert result["stages"][2]["started_at"] is None
+    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
+    job = fleet.fleet.backend.jobs[JOB]
+    assert (job.status, job.reason_code) == ("CANCELED", "GATE_FAILED")
+    assert not notified(fleet) & set(GROUPS["fw-rest"])
