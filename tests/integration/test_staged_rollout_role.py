@@ -122,3 +122,150 @@ def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(fle
     job = fleet.fleet.backend.jobs[JOB]
     assert (job.status, job.reason_code) == ("CANCELED", "GATE_FAILED")
     assert not notified(fleet) & set(GROUPS["fw-rest"])
+
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(staged_rollout_stages=[dict(STAGES[0], max_failure_percent=2)]),
+     "parameters are mutually exclusive: max_failures|max_failure_percent found in staged_rollout_stages"),
+    (dict(staged_rollout_stages=[{"name": "canaries"}]), "missing required arguments: targets found in staged_rollout_stages"),
+    (dict(staged_rollout_cancel_on_failure="maybe"), "argument 'staged_rollout_cancel_on_failure' is of type"),
+    (dict(staged_rollout_job_id=None), "missing required arguments: staged_rollout_job_id"),
+    (dict(staged_rollout_document_source="https://s3.amazonaws.com/fw/3.0.0.json"),
+     "staged_rollout_document, staged_rollout_document_source, staged_rollout_job_template_arn: give exactly one, got 2"),
+    (dict(staged_rollout_stages=[STAGES[0], dict(STAGES[1], name="canaries")]),
+     'staged_rollout_stages[1].name: "canaries" names two stages'),
+    (dict(staged_rollout_stages=[dict(STAGES[0], targets=["fw-canaries", "fw-early-wave"])]),
+     "staged_rollout_stages[0].thing_group: the stage has 2 targets; name the thing group its gate counts"),
+    (dict(staged_rollout_stages=[]), "staged_rollout_stages: give at least one stage"),
+], ids=["two limits", "no targets", "not a bool", "no job id", "two documents", "same name", "no gate group", "no stage"])
+def test_bad_input_fails_before_any_request(fleet, playbook, changes, message):
+    run = playbook(rollout_tasks(**changes))
+    assert run.rc != 0
+    failed = [r for r in run.results if r["status"] == "failed"]
+    assert len(failed) == 1 and message in failed[0]["result"]["msg"], run.output
+    assert fleet.calls() == []
+
+
+class Interruption:
+    """The fleet's clock for a play cut short: time moves by ``step`` with each
+    request, as request_clock makes it, until a request matches ``at``.
+
+    ``kind="gate"``: fleet time stops there, so the gate polling then can never
+    decide; the play is killed mid-wait.  ``kind="write"``: every later request
+    goes unanswered (the endpoint's black hole), so the task that made the
+    write never returns; the play is killed between the stage's extension and
+    its gate.  ``resume()`` lets time run on from where it stopped.
+    """
+
+    def __init__(self, iot, at, kind, step=0.25):
+        self.iot, self.at, self.kind, self.step = iot, at, kind, step
+        self.stopped_at = None
+        self.offset = 0.0
+
+    def _running(self):
+        return len(self.iot.faulty.requests) * self.step - self.offset
+
+    def __call__(self):
+        if self.at is not None and self.stopped_at is None and self.at(list(self.iot.faulty.requests)):
+            self.stopped_at = self._running()
+            if self.kind == "write":
+                self.iot.set_faults(black_hole=True)
+        return self.stopped_at if self.stopped_at is not None else self._running()
+
+    def resume(self):
+        stopped = self.stopped_at
+        self.at, self.stopped_at = None, None
+        self.iot.set_faults()
+        self.offset = len(self.iot.faulty.requests) * self.step - stopped
+
+
+def stage_gate_polled(stage):
+    """The stage's gate has made its first poll: it reads its group's members."""
+    path = "/thing-groups/{0}/things".format(STAGES[stage - 1]["targets"][0])
+    return lambda requests: any(r.api == "ListThingsInThingGroup" and r.path == path for r in requests)
+
+
+def stage_written(stage):
+    """The stage's write was made: CreateJob for the first stage, AssociateTargetsWithJob for the others."""
+    return lambda requests: sum(r.api in ("CreateJob", "AssociateTargetsWithJob") for r in requests) >= stage
+
+
+def kill_when_stopped(tmp_path, iot, interruption, tasks):
+    """Start the play; kill its process group once the interruption has
+    stopped it, and wait until nothing it left behind still polls."""
+    path = write_playbook(tmp_path, tasks, name="rollout.yml")
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", str(write_inventory(tmp_path)), str(path)]
+    play = subprocess.Popen(command, cwd=tmp_path, env=base_env(iot.url), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while interruption.stopped_at is None:
+        assert time.monotonic() < deadline and play.poll() is None, "the play never reached the interruption"
+        time.sleep(0.05)
+    os.killpg(play.pid, signal.SIGKILL)
+    play.wait(timeout=10)
+    # A gate whose play was killed stops at its next round; until then it polls frozen time, and decides nothing.
+    settled = time.monotonic() + 30
+    count = -1
+    while count != len(iot.faulty.requests):
+        assert time.monotonic() < settled, "a task of the killed play kept sending requests"
+        count = len(iot.faulty.requests)
+        time.sleep(1.5)
+    return path
+
+
+def run_interrupted(tmp_path, iot, monkeypatch, stage, kind):
+    """Kill the rollout in ``stage`` (``kind`` as Interruption's), then run it again to its end."""
+    at = stage_written(stage) if kind == "write" else stage_gate_polled(stage)
+    interruption = Interruption(iot, at, kind)
+    monkeypatch.setattr(iot.fleet, "clock", interruption)
+    path = kill_when_stopped(tmp_path, iot, interruption, rollout_tasks())
+    interruption.resume()
+    return run_playbook(tmp_path, path, base_env(iot.url))
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["write", "gate"], ids=["after the extension", "during the gate"])
+def test_a_rollout_killed_in_any_stage_resumes_to_the_same_verdict_without_a_duplicate_write(
+        tmp_path, fleet, monkeypatch, stage, kind):
+    run = run_interrupted(tmp_path, fleet, monkeypatch, stage, kind)
+    assert run.rc == 0, run.output
+    result = rollout(run)
+    assert verdicts(result) == [("canaries", "succeeded"), ("early wave", "succeeded"), ("rest", "succeeded")]
+    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+    # The stages that had passed are gated again, at one poll each.
+    assert [s["polls"] for s in result["stages"][:stage - 1]] == [1] * (stage - 1)
+    assert notified(fleet) == set(sum(GROUPS.values(), []))
+
+
+def test_a_finished_rollout_run_again_changes_nothing_and_polls_each_stage_once(fleet, playbook):
+    first = playbook(rollout_tasks())
+    assert first.rc == 0, first.output
+    again = playbook(rollout_tasks())
+    assert again.rc == 0, again.output
+    result = rollout(again)
+    assert verdicts(result) == verdicts(rollout(first))
+    assert [s["polls"] for s in result["stages"]] == [1, 1, 1]
+    assert [s["counts"] for s in result["stages"]] == [s["counts"] for s in rollout(first)["stages"]]
+    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+
+
+@pytest.mark.parametrize("kind", ["finished", "write", "gate"],
+                         ids=["after it failed", "after the extension", "during the gate"])
+def test_a_failed_rollout_run_again_fails_at_the_same_stage_without_another_write(
+        tmp_path, fleet, playbook, monkeypatch, kind):
+    fleet.fleet.set_devices(default=OK, devices={"early-1": BAD})
+    if kind == "finished":
+        first = playbook(rollout_tasks())
+        assert rollout(first)["verdict"] == "failed"
+        run = playbook(rollout_tasks())
+    else:
+        run = run_interrupted(tmp_path, fleet, monkeypatch, 2, kind)
+    assert run.rc != 0
+    assert failure_line(run).startswith('Stage "early wave" of job {0} failed: '.format(JOB))
+    result = rollout(run)
+    assert result["verdict"] == "failed" and result["canceled"] is True
+    assert verdicts(result) == [("canaries", "succeeded"), ("early wave", "failed"), ("rest", "not_started")]
+    assert result["stages"][0]["polls"] == 1
+    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
+    assert not notified(fleet) & set(GROUPS["fw-rest"])
