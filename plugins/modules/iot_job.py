@@ -242,7 +242,7 @@ options:
     elements: str
   purge_targets:
     description:
-      - With V(false), O(targets) lists targets the job must have: those it lacks are added, and those it has
+      - With V(false), O(targets) lists targets the job must have; those it lacks are added, and those it has
         but the list leaves out are left alone. A rerun of an earlier stage's task, with that stage's shorter
         list, is then RV(ignore:changed=false), so a staged rollout interrupted at any stage can be run again from
         the start.

@@ -113,4 +113,6 @@ def test_a_rerun_after_a_kill_in_any_stage_ends_the_same_with_no_extra_write(tmp
     assert run.rc == 0, run.output
     assert verdicts(run) == ["succeeded"] * 3
     assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
-    assert [s["polls"] for s in rollout(run)["stages"][:stage - 1]] == [1] * (stage - 1)
+    # At 100 devices a minute the killed stage's group may still be rolling out when the rerun starts, and a stage
+    # gate passes only once the job has notified every target: the stages before it may poll more than once here.
+    # test_staged_rollout_role.py counts their polls on a rollout that is over.
