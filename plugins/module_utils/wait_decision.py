@@ -261,7 +261,7 @@ def decide_fleet(job, policy, exhausted=None):
     return Verdict(WAITING, **verdict)
 
 
-def decide_stage(job, counts, failures, unsettled, unseen, policy):
+def decide_stage(job, counts, failures, unsettled, unseen, policy, pending=()):
     """Verdict over one stage of the job: the executions of a thing group's
     members, with fleet mode's rules.
 
@@ -273,12 +273,13 @@ def decide_stage(job, counts, failures, unsettled, unseen, policy):
     seen and that many more, and a limit in percent, or min_executions,
     decides only when both ends agree.  Members proven to have no
     execution are in none of these: like the things a fleet's targets have
-    not reached, they are not counted.
+    not reached, they are not counted.  ``pending`` names the unsettled
+    members, for the timeout's message.
     """
     counts = dict((status, n) for status, n in counts.items() if n)
     seen = sum(counts.values())
     most = seen + unseen
-    verdict = dict(counts=counts, failures=failures, total=most, job_status=job.status, job=job)
+    verdict = dict(counts=counts, failures=failures, total=most, job_status=job.status, job=job, pending=tuple(pending))
     if job.status == "DELETION_IN_PROGRESS":
         return Verdict(FAILED, reason=REASON_BEING_DELETED, **verdict)
     if job.status == "CANCELED" and not policy.report_only:

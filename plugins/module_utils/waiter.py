@@ -539,22 +539,23 @@ class StagePoller:
                  # A retry can take an execution out of a list while it is paged.
                  and not any(job.counts.get(s) and job.may_retry(s) for s in RETRYABLE_STATUSES))
         counts = Counter()
-        failures = unsettled = unseen = 0
+        failures = unseen = 0
+        unsettled = []
         for member in self.members:
             observed = self.seen.get(member)
             if observed is None:
                 # Not seen: pending, or without an execution.  Once nothing is
                 # pending job-wide and every status list is current, the latter.
                 if member not in self.absent and not quiet:
-                    unsettled += 1
+                    unsettled.append(member)
                     unseen += 1
                 continue
             counts[observed.status] += 1
             if not is_final(job, observed):
-                unsettled += 1
+                unsettled.append(member)
             elif observed.status in self.request.policy.fail_on:
                 failures += 1
-        return decide_stage(job, counts, failures, unsettled, unseen, self.request.policy)
+        return decide_stage(job, counts, failures, len(unsettled), unseen, self.request.policy, sorted(unsettled))
 
     def final_verdict(self, job, verdict):
         return verdict

@@ -70,6 +70,10 @@ BAD_INPUT = [
     (WAIT, dict(job_id="fw", sleeps=5), "sleeps"),
     (WAIT, dict(job_id="fw", endpoint_url="ftp://iot.example.com"), "endpoint_url"),
     (WAIT, dict(job_id="fw", region="us east 1"), "region"),
+    (WAIT, dict(job_id="fw", thing_group="stage a"), "thing_group"),
+    (WAIT, dict(job_id="fw", thing_group="arn:aws:iot:us-east-1:123456789012:thing/stage-a"), "thing_group"),
+    (WAIT, dict(job_id="fw", thing_group="stage-a", thing_names=["dev-1"]), "thing_group"),
+    (WAIT, dict(job_id="fw", thing_group="stage-a", execution_number=1), "execution_number"),
     # the iot_job_execution lookup
     (LOOKUP, dict(ONE_THING), "job_id"),
     (LOOKUP, dict(ONE_THING, job_id=LONG_JOB_ID), "job_id"),

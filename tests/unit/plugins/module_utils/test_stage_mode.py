@@ -331,3 +331,13 @@ def test_a_list_longer_than_the_budget_is_read_over_several_rounds():
     # 2,010 SUCCEEDED are 9 pages; the budget for 10 members is 2 calls a round.
     listed = [calls.count("list_job_executions_for_job") for calls in client.round_calls]
     assert listed == [2, 2, 2, 2, 1] and result["polls"] == 5
+
+
+def test_a_timeout_names_the_members_still_unsettled():
+    stage = names("a", 3)
+    client = StageClient([{"statuses": {stage[0]: "SUCCEEDED", stage[1]: "IN_PROGRESS", stage[2]: "QUEUED"}}],
+                         group=stage)
+    result = wait(client, timeout=12)
+    assert result["verdict"] == "timed_out"
+    assert result["msg"] == ("Job fw: timed out after 12 s with 2 of 3 executions not finished; "
+                             "pending: a-00001, a-00002")
