@@ -198,3 +198,29 @@ def test_a_failed_rollout_run_again_fails_at_the_same_stage_without_another_writ
     assert result["stages"][0]["polls"] == 1
     assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
     assert not notified(fleet) & set(GROUPS["fw-rest"])
+
+
+def test_check_mode_sends_no_write_and_stops_at_the_first_stage_that_would_change_the_job(fleet, playbook):
+    fresh = playbook(rollout_tasks(), check=True)
+    assert fresh.rc == 0, fresh.output
+    assert verdicts(rollout(fresh)) == [("canaries", "waiting"), ("early wave", "not_started"), ("rest", "not_started")]
+    assert writes(fleet) == [] and fleet.fleet.backend.jobs == {}
+    done = playbook(rollout_tasks())
+    assert done.rc == 0, done.output
+    again = playbook(rollout_tasks(), check=True)
+    assert again.rc == 0, again.output
+    assert rollout(again)["verdict"] == "succeeded"
+    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+
+
+def test_the_report_is_written_from_the_rollout_whatever_the_verdict(fleet, playbook, tmp_path):
+    fleet.fleet.set_devices(default=OK, devices={"early-1": BAD})
+    run = playbook(rollout_tasks(staged_rollout_report_dir=str(tmp_path / "reports" / "fw")))
+    assert run.rc != 0
+    report = run.result("Write the report, whatever the verdict")
+    assert report["verdict"] == "failed"
+    assert [(s["name"], s["verdict"], s["failed"]) for s in report["stages"]][:2] == [
+        ("canaries", "succeeded", 0), ("early wave", "failed", 1)]
+    page = (tmp_path / "reports" / "fw" / (JOB + ".html")).read_text()
+    assert "early-1" in page and "flash write error" in page
+    assert (tmp_path / "reports" / "fw" / (JOB + ".md")).is_file()
