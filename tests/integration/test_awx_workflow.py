@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import sys
-from pathlib import Path
 
 import ansible_runner
 import pytest

@@ -119,7 +119,6 @@ def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(fle
     assert not notified(fleet) & set(GROUPS["fw-rest"])
 
 
-
 @pytest.mark.parametrize("changes, message", [
     (dict(staged_rollout_stages=[dict(STAGES[0], max_failure_percent=2)]),
      "parameters are mutually exclusive: max_failures|max_failure_percent found in staged_rollout_stages"),
