@@ -49,6 +49,7 @@ JOB_ARGUMENT_SPEC = dict(
     job_id=dict(type="str", required=True),
     state=dict(type="str", default="present", choices=["present", "canceled", "absent"]),
     targets=dict(type="list", elements="str"),
+    purge_targets=dict(type="bool", default=False),
     target_selection=dict(type="str", default="SNAPSHOT", choices=["SNAPSHOT", "CONTINUOUS"]),
     document=dict(type="raw"),
     document_source=dict(type="str"),

@@ -197,15 +197,18 @@ def plan_present(params, target_arns, job=None, document=None, tags=None, docume
         plan.update = update_job_request(job_id, changes)
 
     errors = []
+    purge_targets = params.get("purge_targets", False)
     if "targets" in desired:
         have, want = current["targets"], desired["targets"]
+        # Without purge_targets the list says which targets the job must have, not all of them: a rerun of an
+        # earlier stage's task, as when a rollout resumes, then finds nothing to do.
+        unlisted = [arn for arn in have if arn not in want]
         if current["target_selection"] == "CONTINUOUS":
-            missing = [arn for arn in have if arn not in want]
-            if missing:
+            if unlisted and purge_targets:
                 errors.append("targets: AWS cannot remove a target from a job, and {0} would be removed".format(
-                    ", ".join(repr(target_name(arn)) for arn in missing)))
+                    ", ".join(repr(target_name(arn)) for arn in unlisted)))
             plan.add_targets = [arn for arn in want if arn not in have]
-        elif set(have) != set(want):
+        elif any(arn not in have for arn in want) or (unlisted and purge_targets):
             plan.drift.append("targets")
     if plan.drift:
         errors.insert(0, "job {0!r} exists with a different {1}, which AWS cannot change: use a new job_id".format(
@@ -220,6 +223,8 @@ def plan_present(params, target_arns, job=None, document=None, tags=None, docume
     before = dict((option, current.get(option)) for option in desired)
     after = dict(desired)
     if "targets" in desired:
+        if not purge_targets:
+            after["targets"] = before["targets"] + [arn for arn in after["targets"] if arn not in before["targets"]]
         before["targets"], after["targets"] = sorted(before["targets"]), sorted(after["targets"])
     for option in compared:
         before[option] = _normalised(option, before[option])

@@ -56,8 +56,8 @@ options:
       - A name is resolved to its ARN with C(DescribeThing) and C(DescribeThingGroup). A name that is both a thing
         and a thing group, or neither, fails; give the ARN instead.
       - For a V(CONTINUOUS) job, targets not yet in the job are added to it; this is how a staged rollout moves on
-        to the next group. AWS adds targets only while the job is V(IN_PROGRESS), and cannot remove one, so leaving
-        out a target the job has fails.
+        to the next group. AWS adds targets only while the job is V(IN_PROGRESS), and cannot remove one. A target
+        the job has but the list leaves out is left alone, unless O(purge_targets=true).
       - For a V(SNAPSHOT) job, the targets cannot change.
       - Required to create the job. A task for a job that exists may leave it out; the job keeps its targets.
     type: list
@@ -241,6 +241,17 @@ options:
         (C(destinationPackageVersions)); at most 25. Cannot change once the job exists.
     type: list
     elements: str
+  purge_targets:
+    description:
+      - With V(false), O(targets) lists targets the job must have; those it lacks are added, and those it has
+        but the list leaves out are left alone. A rerun of an earlier stage's task, with that stage's shorter
+        list, is then RV(ignore:changed=false), so a staged rollout interrupted at any stage can be run again from
+        the start.
+      - With V(true), O(targets) is the job's whole set of targets. AWS cannot remove a target from a job, so a
+        target the job has but the list leaves out fails in one line naming it, and nothing is sent.
+    type: bool
+    default: false
+    version_added: 0.3.0
   tags:
     description:
       - Tags of the job, as a dict; at most 50. Keys are kept exactly as written and may not start with V(aws:);

@@ -162,7 +162,8 @@ def test_continuous_job_is_extended_stage_by_stage_behind_gates(iot, playbook):
         present("wave 1", targets=["canaries", "wave-1"], **stage),
         gate("gate wave 1", 5),
         present("again", targets=["canaries", "wave-1"], **stage),
-        dict(present("drop canaries", targets=["wave-1"], **stage), ignore_errors=True),
+        present("canaries again", targets=["canaries"], **stage),
+        dict(present("drop canaries", targets=["wave-1"], purge_targets=True, **stage), ignore_errors=True),
     ])
     assert run.rc == 0, run.output
     canaries, wave = iot.fleet.group_arn("canaries"), iot.fleet.group_arn("wave-1")
@@ -171,6 +172,9 @@ def test_continuous_job_is_extended_stage_by_stage_behind_gates(iot, playbook):
     assert run.result("wave 1")["changed"] is True
     assert run.result("wave 1")["job"]["targets"] == [canaries, wave]
     assert run.result("again")["changed"] is False
+    # A rerun of the first stage's task, as when the rollout resumes: the job keeps wave-1.
+    assert run.result("canaries again")["changed"] is False
+    assert run.result("canaries again")["job"]["targets"] == [canaries, wave]
     assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob"]
     assert one_line(run, "drop canaries") == (
         "targets: AWS cannot remove a target from a job, and 'canaries' would be removed")

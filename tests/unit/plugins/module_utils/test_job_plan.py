@@ -190,9 +190,19 @@ def test_every_differing_setting_is_named_in_one_line():
 
 @pytest.mark.parametrize("targets", [[CANARIES, WAVE1], [WAVE1], [SENSOR], []], ids=["added", "replaced", "other", "none"])
 def test_a_snapshot_jobs_targets_cannot_change(targets):
-    result = plan(target_selection="SNAPSHOT", described=job(targetSelection="SNAPSHOT"), targets=targets or [CANARIES], arns=targets)
+    result = plan(target_selection="SNAPSHOT", described=job(targetSelection="SNAPSHOT"), targets=targets or [CANARIES], arns=targets,
+                  purge_targets=True)
     assert result.drift == ["targets"]
     assert "different targets" in result.error and not result.add_targets
+
+
+@pytest.mark.parametrize("targets, drift", [([CANARIES, WAVE1], True), ([WAVE1], True), ([CANARIES], False), ([], False)],
+                         ids=["added", "replaced", "listed", "none"])
+def test_a_snapshot_job_without_purge_targets_drifts_only_on_a_target_it_lacks(targets, drift):
+    described = job(targetSelection="SNAPSHOT", targets=[CANARIES, SENSOR])
+    result = plan(target_selection="SNAPSHOT", described=described, targets=targets or [CANARIES], arns=targets)
+    assert result.drift == ["targets"] * drift and ("different targets" in (result.error or "")) is drift
+    assert not result.add_targets and not result.changed
 
 
 def test_a_snapshot_jobs_targets_in_another_order_are_the_same():
@@ -208,11 +218,23 @@ def test_a_continuous_job_gets_its_new_targets_added_in_the_order_given():
     assert result.diff == dict(before=dict(targets=[CANARIES]), after=dict(targets=sorted([CANARIES, WAVE1, WAVE2])))
 
 
-def test_a_continuous_job_cannot_lose_a_target():
+def test_a_continuous_job_cannot_lose_a_target_with_purge_targets():
     described = job(targets=[CANARIES, WAVE1])
-    result = plan(described=described, targets=[CANARIES, WAVE2])
+    result = plan(described=described, targets=[CANARIES, WAVE2], purge_targets=True)
     assert result.error == "targets: AWS cannot remove a target from a job, and 'wave-1' would be removed"
     assert not result.changed
+
+
+def test_without_purge_targets_a_continuous_job_keeps_the_targets_the_list_leaves_out():
+    described = job(targets=[CANARIES, WAVE1])
+    result = plan(described=described, targets=[CANARIES, WAVE2])
+    assert result.error is None and result.add_targets == [WAVE2]
+    assert result.diff == dict(before=dict(targets=[CANARIES, WAVE1]), after=dict(targets=[CANARIES, WAVE1, WAVE2]))
+
+
+@pytest.mark.parametrize("targets", [[CANARIES], [WAVE1], [CANARIES, WAVE1]], ids=["first stage", "second alone", "both"])
+def test_without_purge_targets_an_earlier_stages_list_needs_nothing(targets):
+    assert is_empty(plan(described=job(targets=[CANARIES, WAVE1]), targets=targets))
 
 
 @pytest.mark.parametrize("status", ["SCHEDULED"])
