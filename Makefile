@@ -7,7 +7,7 @@ BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 
-.PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
+.PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke eda-venv eda-test
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -19,6 +19,7 @@ help:
 	@echo "make matrix  sanity, unit tests and the smoke set on every supported ansible-core (2.16 to 2.19)"
 	@echo "make floor   the smoke set with the lowest boto3 and botocore requirements.txt accepts"
 	@echo "make smoke   the smoke set (pytest -m smoke) in .venv"
+	@echo "make eda-test  the event source and the guard rulebook, with the real ansible-rulebook (needs Java 17)"
 
 venv: $(VENV)/.installed
 
@@ -161,6 +162,30 @@ smoke: venv
 floor: $(FLOOR)/venv/.installed
 	@echo "== $(FLOOR_BOTO), ansible-core $(CORE_$(FLOOR_CORE)): smoke set"
 	$(FLOOR)/venv/bin/pytest -q -p no:cacheprovider -m smoke tests/integration
+
+# -- Event-Driven Ansible ------------------------------------------------
+# ansible-rulebook gets a venv of its own: it pins its own dependencies, and
+# the event source runs in its process, so the venv also has the collection's
+# runtime requirements (boto3, botocore, ansible-core) at the test pins.  The
+# rulebook's modules run with .venv's Python (ansible_python_interpreter).
+EDA := .build/eda
+EDA_RULEBOOK := 1.3.2
+
+$(EDA)/venv/.installed: requirements.txt test-requirements.txt
+	@java -version >/dev/null 2>&1 || { echo "ansible-rulebook needs a Java 17 runtime (java on PATH, or JAVA_HOME):" \
+		"apt-get install openjdk-17-jre-headless, dnf install java-17-openjdk-headless or brew install openjdk@17"; exit 1; }
+	rm -rf $(EDA)/venv
+	$(PYTHON) -m venv $(EDA)/venv
+	$(EDA)/venv/bin/pip install --quiet --disable-pip-version-check ansible-rulebook==$(EDA_RULEBOOK) \
+		$(shell grep -E '^(ansible-core|boto3|botocore)==' test-requirements.txt)
+	touch $@
+
+eda-venv: $(EDA)/venv/.installed
+
+# The source's own tests drive its main() against the local endpoint; the
+# rulebook's run the real ansible-rulebook.  A few minutes.
+eda-test: venv eda-venv
+	EDA_VENV=$(abspath $(EDA)/venv) $(BIN)/pytest -q -p no:cacheprovider tests/eda
 
 clean:
 	rm -rf $(VENV) .build dist tests/output
