@@ -7,7 +7,7 @@ BIN := $(abspath $(VENV))/bin
 # ansible-test must run from a path ending in ansible_collections/iotops/aws.
 SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 
-.PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke eda-venv eda-test
+.PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke eda-venv eda-test bench-blast-guard
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -60,6 +60,13 @@ bench: venv
 # The blast-radius benchmark rewrites benchmarks/BLAST_RESULTS.md; about 6 minutes.
 bench-blast: venv
 	$(BIN)/python benchmarks/blast_radius.py
+
+# Approach (e) alone, the EDA guard, about a minute: its results go to
+# benchmarks/BLAST_RESULTS_guard.md and blast_results_guard.json, beside the
+# full run's.
+bench-blast-guard: venv
+	$(BIN)/python benchmarks/blast_radius.py --approaches eda_guard --command "make bench-blast-guard" \
+		--output benchmarks/BLAST_RESULTS_guard.md --raw benchmarks/blast_results_guard.json
 
 demo: build
 	rm -rf .build/demo && mkdir -p .build/demo
