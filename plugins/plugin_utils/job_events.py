@@ -163,4 +163,3 @@ def job_event(previous, current, at, previous_at=None, limit=None, sample=None, 
         previous=dict(before, at=previous_at) if before is not None else None,
     )
     return {"iot_job": event}
-

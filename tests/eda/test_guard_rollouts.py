@@ -133,8 +133,8 @@ def cancel_requests(iot, job_id):
     return [r for r in iot.calls("CancelJob") if r.path == "/jobs/{0}/cancel".format(job_id)]
 
 
-def test_guard_cancels_a_bad_rollout_skips_a_tagged_one_and_leaves_a_healthy_one(iot, request_clock, webhook,
-                                                                                   rulebook):
+def test_guard_cancels_a_bad_rollout_skips_a_tagged_one_and_leaves_a_healthy_one(
+        iot, request_clock, webhook, rulebook):
     request_clock(0.05)
     iot.fleet.create_job("fw-bad", things=THINGS, default=WORKING, failing=BAD, failing_fraction=0.3)
     iot.fleet.create_job("fw-tagged", things=THINGS, default=WORKING, failing=BAD, failing_fraction=0.3)
@@ -178,8 +178,7 @@ def test_guard_keeps_its_budget_with_50_jobs_in_progress(iot, rulebook, webhook)
         iot.fleet.create_job("fw-{0:02d}".format(index), things=["dev-{0:02d}".format(index)])
     iot.set_faults(rate_limit_tps=10, neighbour_tps=5)
     guard = rulebook(guard_interval=1, guard_max_requests_per_second=10, guard_webhook_url=webhook.url)
-    answered = lambda: [r for r in iot.calls("ListJobs") if r.status == 200]  # noqa: E731
-    guard.wait_for(lambda: len(answered()) >= 3, "three rounds")
+    guard.wait_for(lambda: len([r for r in iot.calls("ListJobs") if r.status == 200]) >= 3, "three rounds")
     guard.stop()
     records = iot.calls()
     assert len(iot.calls("DescribeJob")) >= 100

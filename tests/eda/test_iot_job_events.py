@@ -156,7 +156,9 @@ def test_budget_holds_with_50_jobs_under_throttling(iot):
     for index in range(50):
         iot.fleet.create_job("fw-{0:02d}".format(index), things=["dev-{0:02d}".format(index)])
     iot.set_faults(rate_limit_tps=10, neighbour_tps=5)
-    rounds = lambda: len([r for r in iot.calls("ListJobs") if r.status == 200])  # noqa: E731
+    def rounds():
+        return len([r for r in iot.calls("ListJobs") if r.status == 200])
+
     events = collect(source_args(iot, max_requests_per_second=8, interval=0.5),
                      lambda events: len(events) >= 50 and rounds() >= 2)
     records = iot.calls()
