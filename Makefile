@@ -9,7 +9,7 @@ SANITY_TREE := .build/sanity/ansible_collections/iotops/aws
 COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 .PHONY: help venv test lint sanity units integration demo build bench bench-blast clean docs docs-check matrix floor smoke
-.PHONY: release-check conformance
+.PHONY: release-check conformance eda-venv eda-test bench-blast-guard
 
 help:
 	@echo "make demo    run the example rollout gates against the local IoT Jobs endpoint"
@@ -23,6 +23,7 @@ help:
 	@echo "make smoke   the smoke set (pytest -m smoke) in .venv"
 	@echo "make release-check  build the tarball and run Galaxy's import checks on it (galaxy-importer, ansible-lint)"
 	@echo "make conformance  the smoke set and the conformance tests against MiniStack, a second emulator"
+	@echo "make eda-test  the event source and the guard rulebook, with the real ansible-rulebook (needs Java 17)"
 
 venv: $(VENV)/.installed
 
@@ -87,6 +88,13 @@ bench: venv
 # The blast-radius benchmark rewrites benchmarks/BLAST_RESULTS.md; about 6 minutes.
 bench-blast: venv
 	$(BIN)/python benchmarks/blast_radius.py
+
+# Approach (e) alone, the EDA guard, about a minute: its results go to
+# benchmarks/BLAST_RESULTS_guard.md and blast_results_guard.json, beside the
+# full run's.
+bench-blast-guard: venv
+	$(BIN)/python benchmarks/blast_radius.py --approaches eda_guard --command "make bench-blast-guard" \
+		--output benchmarks/BLAST_RESULTS_guard.md --raw benchmarks/blast_results_guard.json
 
 # The demo's own venv holds what it runs, not the test toolchain: the
 # collection's runtime (ansible-core, boto3, botocore, at test-requirements.txt's
@@ -224,6 +232,30 @@ $(CONFORMANCE)/venv/.installed-$(MINISTACK_VERSION):
 conformance: venv $(CONFORMANCE)/venv/.installed-$(MINISTACK_VERSION)
 	tests/ministack.sh $(CONFORMANCE)/venv/bin/ministack \
 		$(BIN)/pytest -q -p no:cacheprovider -rsx -m "smoke or conformance" tests/integration
+
+# -- Event-Driven Ansible ------------------------------------------------
+# ansible-rulebook gets a venv of its own: it pins its own dependencies, and
+# the event source runs in its process, so the venv also has the collection's
+# runtime requirements (boto3, botocore, ansible-core) at the test pins.  The
+# rulebook's modules run with .venv's Python (ansible_python_interpreter).
+EDA := .build/eda
+EDA_RULEBOOK := 1.3.2
+
+$(EDA)/venv/.installed: requirements.txt test-requirements.txt
+	@java -version >/dev/null 2>&1 || { echo "ansible-rulebook needs a Java 17 runtime (java on PATH, or JAVA_HOME):" \
+		"apt-get install openjdk-17-jre-headless, dnf install java-17-openjdk-headless or brew install openjdk@17"; exit 1; }
+	rm -rf $(EDA)/venv
+	$(PYTHON) -m venv $(EDA)/venv
+	$(EDA)/venv/bin/pip install --quiet --disable-pip-version-check ansible-rulebook==$(EDA_RULEBOOK) \
+		$(shell grep -E '^(ansible-core|boto3|botocore)==' test-requirements.txt)
+	touch $@
+
+eda-venv: $(EDA)/venv/.installed
+
+# The source's own tests drive its main() against the local endpoint; the
+# rulebook's run the real ansible-rulebook.  A few minutes.
+eda-test: venv eda-venv
+	EDA_VENV=$(abspath $(EDA)/venv) $(BIN)/pytest -q -p no:cacheprovider tests/eda
 
 clean:
 	rm -rf $(VENV) .build dist tests/output

@@ -10,6 +10,8 @@ start-up is not counted against the approach.  SPEC says what runs:
                iot_job.main() with state=canceled, as a rescue: would
   naive        one DescribeJobExecution per notified device per round,
                then CancelJob once the failures read are over the limit
+  eda_guard    the event source iot_job_events' main(), the guard rulebook's
+               decision on each event, and iot_job.main() with state=canceled
 Modules run as gate_child.py runs them: their real main(), with the
 arguments set through ansible.module_utils.testing.patch_module_args.
 """
@@ -98,7 +100,45 @@ def naive(spec, report):
     report["steps"].append(dict(task="timeout"))
 
 
-APPROACHES = dict(gate_cancel=gate_cancel, gate_rescue=gate_rescue, naive=naive)
+def eda_guard(spec, report):
+    """What guard_rollouts.yml does, without ansible-rulebook's process: the
+    source's main() on a queue, the rule's condition, and the cancel module."""
+    import asyncio
+    import os
+    import runpy
+
+    from ansible_collections.iotops.aws.plugins.modules import iot_job
+
+    source = runpy.run_path(os.path.join(spec["collections_root"], "ansible_collections", "iotops", "aws", "extensions",
+                                         "eda", "plugins", "event_source", "iot_job_events.py"))["main"]
+    yield
+
+    async def guard():
+        queue = asyncio.Queue()
+        task = asyncio.create_task(source(queue, dict(spec["settings"], **spec["source_args"])))
+        deadline = time.monotonic() + spec["timeout"]
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    event = (await asyncio.wait_for(queue.get(), 1))["iot_job"]
+                except asyncio.TimeoutError:
+                    continue
+                report["rounds"].append(dict(span=[time.time(), time.time()], described=0, failures=event["failures"]))
+                # The rulebook's condition: over the limit, in progress, not tagged off.
+                if (event["over_limit"] and event["status"] == "IN_PROGRESS"
+                        and (event["tags"] or {}).get("iotops:guard") != "off"):
+                    code, result, span = run_module(iot_job, dict(spec["cancel_args"], reason_code="EDA_GUARD"))
+                    report["steps"].append(dict(task="iot_job state=canceled", exit_code=code, result=result, span=span))
+                    return
+            report["steps"].append(dict(task="timeout"))
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(guard())
+
+
+APPROACHES = dict(gate_cancel=gate_cancel, gate_rescue=gate_rescue, naive=naive, eda_guard=eda_guard)
 
 
 def main(argv):

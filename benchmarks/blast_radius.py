@@ -9,7 +9,8 @@ fail a few seconds after they start.  Side by side, in one run:
   (a) gate_cancel  iot_job_execution_wait with cancel_on_failure;
   (b) gate_rescue  the wait, then iot_job state=canceled in a rescue;
   (c) abort        the job's abortConfig alone (the simulator applies AWS's rule);
-  (d) naive        an until: loop over DescribeJobExecution, then CancelJob.
+  (d) naive        an until: loop over DescribeJobExecution, then CancelJob;
+  (e) eda_guard    the guard rulebook's source, decision and cancel (interval 2).
 Every client approach runs in a fresh child process (blast_child.py).
 Writes benchmarks/BLAST_RESULTS.md and benchmarks/blast_results.json.
 """
@@ -58,10 +59,16 @@ BOUND = 180.0
 TIMEOUT = 300
 REASON_CODE = "GATE_FAILED"
 COMMENT = "Stopped by the rollout gate: more than 10% of the executions failed"
-APPROACHES = ("gate_cancel", "gate_rescue", "abort", "naive")
+APPROACHES = ("gate_cancel", "gate_rescue", "abort", "naive", "eda_guard")
+# (e): the guard rulebook's defaults (10 % after at least 20 executions),
+# with the source polling every 2 s within its default request budget.
+GUARD_SOURCE_ARGS = dict(interval=SLEEP, max_failure_percent=LIMIT_PERCENT, min_executions=20, include_tags=True,
+                         max_requests_per_second=5)
+GUARD_REASON_CODE = "EDA_GUARD"
 LABELS = dict(gate_cancel="(a) wait with cancel_on_failure",
               gate_rescue="(b) wait, then iot_job state=canceled in rescue",
-              abort="(c) abortConfig alone", naive="(d) until: loop over DescribeJobExecution, then CancelJob")
+              abort="(c) abortConfig alone", naive="(d) until: loop over DescribeJobExecution, then CancelJob",
+              eda_guard="(e) EDA guard: iot_job_events (interval 2) + the rulebook's rule + iot_job state=canceled")
 
 
 # -- the rollout's script and its truth ------------------------------------------
@@ -163,6 +170,7 @@ def child_spec(approach, scenario, job_id, url):
         wait_args.update(cancel_on_failure=True, cancel_reason_code=REASON_CODE, cancel_comment=COMMENT)
     spec["wait_args"] = wait_args
     spec["cancel_args"] = dict(job_id=job_id, state="canceled", reason_code=REASON_CODE, comment=COMMENT)
+    spec["source_args"] = GUARD_SOURCE_ARGS
     spec.update(job_id=job_id, thing_names=scenario.names, sleep=SLEEP, timeout=TIMEOUT,
                 max_failure_percent=LIMIT_PERCENT, reason_code=REASON_CODE, comment=COMMENT,
                 settings=dict(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, endpoint_url=url))
@@ -342,8 +350,9 @@ def checks(run, report):
             projection["calls_per_second"], projection["measured_seconds"]),
             0 < projection["calls_per_second"] <= RATE_LIMIT_TPS * 1.05)
         return found
-    check("canceled by CancelJob with reason code {0}".format(REASON_CODE),
-          run["canceled_by"] == "CancelJob" and run["reason_code"] == REASON_CODE)
+    reason = GUARD_REASON_CODE if run["approach"] == "eda_guard" else REASON_CODE
+    check("canceled by CancelJob with reason code {0}".format(reason),
+          run["canceled_by"] == "CancelJob" and run["reason_code"] == reason)
     check("no CancelJob before the crossing", run["reaction"] is not None and run["reaction"] >= 0)
     if run["approach"] in ("gate_cancel", "gate_rescue"):
         wait = steps[0] if steps else {}
@@ -353,6 +362,9 @@ def checks(run, report):
         check("the rescue's iot_job state=canceled changed the job", rescue.get("changed") and not rescue.get("failed"))
     if run["approach"] == "naive":
         check("the loop canceled", any(s["task"] == "CancelJob" for s in steps))
+    if run["approach"] == "eda_guard":
+        cancel = steps[-1] if steps else {}
+        check("the guard's iot_job state=canceled changed the job", cancel.get("changed") and not cancel.get("failed"))
     return found
 
 
@@ -399,7 +411,7 @@ def comparisons(runs, rate):
     lines = ["| notified after the crossing | (a) | other | (a) / other | other / (a) | (a) below |",
              "|---|---:|---:|---:|---:|---|"]
     for other in runs:
-        if other["approach"] in ("abort", "naive", "gate_rescue"):
+        if other["approach"] in ("abort", "naive", "gate_rescue", "eda_guard"):
             label = LABELS[other["approach"]].split(" ", 1)[0]
             if other["abort_minimum"] is not None:
                 label += " {0}".format("eager" if other["abort_minimum"] == EAGER_ABORT_MINIMUM else "safe")

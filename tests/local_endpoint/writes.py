@@ -340,7 +340,24 @@ def list_tags_for_resource(self: IoTResponse):
     return ActionResult({"tags": [{"Key": key, "Value": value} for key, value in tags.items()]})
 
 
-_PATCHES = (create_job, describe_job, get_job_document, update_job, associate_targets_with_job, delete_job,
+def list_jobs(self: IoTResponse):
+    """ListJobs with the filters moto ignores: status, targetSelection and
+    thingGroupName (the jobs that target the group); a page's token is the
+    index of its first job."""
+    status, selection = self._get_param("status"), self._get_param("targetSelection")
+    group = self._get_param("thingGroupName")
+    jobs = [job for job in self.iot_backend.jobs.values()
+            if (status is None or job.status == status)
+            and (selection is None or job.target_selection == selection)
+            and (group is None or any(target.endswith(":thinggroup/" + group) for target in job.targets or []))]
+    start = int(self._get_param("nextToken") or 0)
+    size = self._get_int_param("maxResults", 50)
+    page = jobs[start:start + size]
+    more = start + size < len(jobs)
+    return ActionResult({"jobs": [job.to_dict() for job in page], "nextToken": str(start + size) if more else None})
+
+
+_PATCHES = (list_jobs, create_job, describe_job, get_job_document, update_job, associate_targets_with_job, delete_job,
             cancel_job_execution, delete_job_execution, tag_resource, untag_resource, list_tags_for_resource)
 
 
