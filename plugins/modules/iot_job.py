@@ -251,7 +251,7 @@ options:
         target the job has but the list leaves out fails in one line naming it, and nothing is sent.
     type: bool
     default: false
-    version_added: 0.3.0
+    version_added: 0.2.0
   tags:
     description:
       - Tags of the job, as a dict; at most 50. Keys are kept exactly as written and may not start with V(aws:);

@@ -65,7 +65,7 @@ options:
     elements: str
     aliases: [thing_name]
   thing_group:
-    version_added: 0.3.0
+    version_added: 0.2.0
     description:
       - "Gate one stage of a job that targets many thing groups: wait on the executions of the things in this thing
         group and in its child groups (stage mode), by the group's name or ARN. The failures of the job's other stages

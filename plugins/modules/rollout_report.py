@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rollout_report
 short_description: Write a rollout's report, charts and failed devices, as one HTML page and a Markdown summary
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - From the results of the gates of a staged rollout (M(iotops.aws.iot_job_execution_wait)), writes one
     self-contained HTML page for the people who decide on the next stage.

@@ -35,7 +35,7 @@ description:
     one line. Errors that another round would only repeat (access denied, invalid credentials, a bad request) stop
     the source, in one line. Bad arguments stop it before any request.
   - No secret appears in an event or a log line.
-version_added: 0.3.0
+version_added: 0.2.0
 options:
   interval:
     description:
