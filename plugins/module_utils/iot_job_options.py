@@ -86,7 +86,8 @@ def document_text(value):
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def _check_document(params):
+def check_document_options(params):
+    """Check the document options ``params`` sets (a job's or a job template's); raises InvalidOption."""
     document = params.get("document")
     if document is not None:
         parse_document(document)
@@ -110,7 +111,7 @@ def _check_document(params):
         check_text(option, value, 30720)
 
 
-def _check_package_versions(packages):
+def check_package_versions(packages):
     if packages is None:
         return
     if len(packages) > MAX_PACKAGE_VERSIONS:
@@ -127,9 +128,9 @@ def check_job_options(params):
         if not 1 <= len(targets) <= MAX_TARGETS:
             raise InvalidOption("targets", "give 1 to {0} targets, AWS's limit, got {1}".format(MAX_TARGETS, len(targets)))
         no_duplicates("targets", targets)
-    _check_document(params)
+    check_document_options(params)
     check_settings(params, JOB_SETTINGS)
-    _check_package_versions(params.get("destination_package_versions"))
+    check_package_versions(params.get("destination_package_versions"))
     check_cancel_reason(params.get("reason_code"), params.get("comment"))
     in_range("wait_timeout", params.get("wait_timeout"), 1, 3600, " seconds")
     return params

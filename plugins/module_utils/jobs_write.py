@@ -84,6 +84,19 @@ def delete_job_execution(client, request):
     _write(client.delete_job_execution, "DeleteJobExecution", request)
 
 
+def create_job_template(client, request):
+    """CreateJobTemplate; returns botocore's answer.  It has no client token:
+    the same id again gives ConflictException."""
+    response = _write(client.create_job_template, "CreateJobTemplate", request)
+    answer_member(response, "CreateJobTemplate", "jobTemplateArn", str)
+    return response
+
+
+def delete_job_template(client, request):
+    """DeleteJobTemplate; jobs created from the template keep their settings."""
+    _write(client.delete_job_template, "DeleteJobTemplate", request)
+
+
 # Each write by its operation's name, as the plans name their requests.
 WRITES = dict(
     CancelJob=cancel_job,
@@ -95,6 +108,8 @@ WRITES = dict(
     DeleteJob=delete_job,
     CancelJobExecution=cancel_job_execution,
     DeleteJobExecution=delete_job_execution,
+    CreateJobTemplate=create_job_template,
+    DeleteJobTemplate=delete_job_template,
 )
 
 
