@@ -137,7 +137,7 @@ def plan_present(params, template=None, tags=None):
             before["tags"] = dict(tags)
         if kept_tags:
             after["tags"] = dict(kept_tags)
-        plan.diff = before_after(before, after)
+        plan.diff = dict(before=before, after=after)  # both templates whole: the new one is made anew
         return plan
     if plan.drift:
         plan.error = ("job template {0!r} exists with a different {1}, and AWS cannot update a template: "

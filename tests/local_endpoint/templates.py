@@ -88,25 +88,21 @@ def template_exists(backend, arn: str) -> bool:
     return managed_template_of(arn) is not None or any(t.job_template_arn == arn for t in backend.jobs_templates.values())
 
 
-def job_document_of(backend, template_arn: str, parameters: dict | None) -> str | None:
-    """The document of a job created from a template: a managed template's
-    with its parameters filled in (an omitted optional one left empty)."""
+def inherit_settings(backend, job, template_arn: str | None, parameters: dict | None) -> None:
+    """A job created from a template takes, at creation, the template's
+    document (a managed one's with its parameters filled in, an omitted
+    optional one left empty) and the settings CreateJob left out, as AWS
+    documents: a template replaced later does not change the job."""
     managed = managed_template_of(template_arn)
     if managed is not None:
         values = parameters or {}
-        return _PARAMETER.sub(lambda match: values.get(match.group(1), ""), managed["document"])
-    template = next((t for t in backend.jobs_templates.values() if t.job_template_arn == template_arn), None)
-    return template.document if template is not None else None
-
-
-def inherit_settings(backend, job, template_arn: str | None) -> None:
-    """A job created from one of the account's templates takes the
-    template's settings that CreateJob left out, as AWS documents."""
+        job.document = _PARAMETER.sub(lambda match: values.get(match.group(1), ""), managed["document"])
+        return
     template = next((t for t in backend.jobs_templates.values() if t.job_template_arn == template_arn), None)
     if template is None:
         return
     for attribute in COPIED_FROM_JOB.values():
-        if attribute not in ("document", "document_source") and not getattr(job, attribute, None):
+        if not getattr(job, attribute, None):
             setattr(job, attribute, getattr(template, attribute, None))
 
 

@@ -154,7 +154,7 @@ def create_job(self: IoTResponse):
     job = backend.jobs[job_id]
     job.target_selection = job.target_selection or "SNAPSHOT"  # AWS echoes its default; moto returns null
     job.iotops_extra = {name: self._get_param(name) for name in EXTRA_JOB_FIELDS if self._get_param(name)}
-    templates.inherit_settings(backend, job, template_arn)
+    templates.inherit_settings(backend, job, template_arn, self._get_param("documentParameters"))
     tags = self._get_param("tags")
     if tags:
         tags_of(backend)[job.job_arn] = {tag["Key"]: tag.get("Value", "") for tag in tags}
@@ -174,11 +174,7 @@ def describe_job(self: IoTResponse):
 def get_job_document(self: IoTResponse):
     backend = self.iot_backend
     job = _job(backend, self._get_param("jobId"))
-    document = job.document
-    template_arn = getattr(job, "iotops_extra", {}).get("jobTemplateArn")
-    if document is None and template_arn:
-        document = templates.job_document_of(backend, template_arn, job.document_parameters)
-    return ActionResult({"document": document or ""})
+    return ActionResult({"document": job.document or ""})
 
 
 def update_job(self: IoTResponse):
