@@ -12,8 +12,8 @@ version_added: 0.3.0
 description:
   - With O(job_template_id), describes one of the account's job templates (C(DescribeJobTemplate)); without it,
     lists them all (C(ListJobTemplates), every page).
-  - With O(managed=true), does the same for AWS's managed templates, such as V(AWS-Download-File):
-    C(DescribeManagedJobTemplate) with O(template_name), C(ListManagedJobTemplates) without.
+  - With O(managed=true), does the same for AWS's managed templates, such as V(AWS-Download-File), with
+    C(DescribeManagedJobTemplate) when O(template_name) is set and C(ListManagedJobTemplates) when it is not.
   - A template that does not exist gives an empty RV(job_templates), not a failure.
 author:
   - iotops.aws maintainers (@iotops)
