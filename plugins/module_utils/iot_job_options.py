@@ -28,6 +28,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.job_options import (
     TIMEOUT,
     argument_spec,
     check_settings,
+    creation_needs as job_creation_needs,
     in_range,
     no_duplicates,
     request_members,
@@ -138,15 +139,7 @@ def check_job_options(params):
 
 def creation_needs(params):
     """What creating the job needs and ``params`` lacks, as one line; None when nothing."""
-    missing = []
-    if params.get("targets") is None:
-        missing.append("targets")
-    if all(params.get(option) is None for option in DOCUMENT_OPTIONS):
-        missing.append("one of {0}".format(", ".join(DOCUMENT_OPTIONS)))
-    if not missing:
-        return None
-    option = "targets" if params.get("targets") is None else "document"
-    return "{0}: job {1!r} does not exist, and creating it needs {2}".format(option, params["job_id"], " and ".join(missing))
+    return job_creation_needs(params, "job {0!r}".format(params["job_id"]), ("targets",), DOCUMENT_OPTIONS)
 
 
 def create_job_request(params, target_arns):

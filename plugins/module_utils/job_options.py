@@ -378,6 +378,32 @@ def tag_list(tags):
     return [dict(Key=key, Value=value) for key, value in tags.items()]
 
 
+def tag_changes(have, wanted):
+    """(tags to set, keys to remove) to bring a resource's tags ``have`` to ``wanted``."""
+    have = have or {}
+    return (dict((key, value) for key, value in wanted.items() if have.get(key) != value),
+            [key for key in have if key not in wanted])
+
+
+def tag_requests(arn, tag, untag):
+    """TagResource and UntagResource's arguments, each None when there is nothing to send."""
+    return [("TagResource", dict(resourceArn=arn, tags=tag_list(tag)) if tag else None),
+            ("UntagResource", dict(resourceArn=arn, tagKeys=list(untag)) if untag else None)]
+
+
+def creation_needs(params, resource, required, sources):
+    """What creating ``resource`` (its name in messages) needs and ``params``
+    lacks: each of ``required``, and one of ``sources`` (the document options).
+    One line that starts with the first missing option; None when nothing is."""
+    missing = [option for option in required if params.get(option) is None]
+    lacks_source = all(params.get(option) is None for option in sources)
+    if not missing and not lacks_source:
+        return None
+    option = missing[0] if missing else "document"
+    needs = missing + ["one of {0}".format(", ".join(sources))] * lacks_source
+    return "{0}: {1} does not exist, and creating it needs {2}".format(option, resource, " and ".join(needs))
+
+
 # Tags are read with ListTagsForResource and changed with TagResource and
 # UntagResource, never with UpdateJob.
 TAGS = Setting(

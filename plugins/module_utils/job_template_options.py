@@ -24,6 +24,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.job_options import (
     TIMEOUT,
     argument_spec,
     check_settings,
+    creation_needs,
     request_members,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.validation import ARN, JOB_ID, InvalidOption, shown
@@ -61,18 +62,9 @@ def check_template_options(params):
     return params
 
 
-def creation_needs(params):
+def template_creation_needs(params):
     """What creating the template needs and ``params`` lacks, as one line; None when nothing."""
-    missing = []
-    if params.get("description") is None:
-        missing.append("description")
-    if all(params.get(option) is None for option in TEMPLATE_SOURCES):
-        missing.append("one of {0}".format(", ".join(TEMPLATE_SOURCES)))
-    if not missing:
-        return None
-    option = "description" if params.get("description") is None else "document"
-    return "{0}: job template {1!r} does not exist, and creating it needs {2}".format(
-        option, params["job_template_id"], " and ".join(missing))
+    return creation_needs(params, "job template {0!r}".format(params["job_template_id"]), ("description",), TEMPLATE_SOURCES)
 
 
 def create_template_request(params, tags=None):

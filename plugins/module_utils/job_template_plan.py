@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import List, Mapping, Optional
 
 from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import parse_document
-from ansible_collections.iotops.aws.plugins.module_utils.job_options import projected, pruned, tag_list
+from ansible_collections.iotops.aws.plugins.module_utils.job_options import projected, pruned, tag_changes, tag_requests
 from ansible_collections.iotops.aws.plugins.module_utils.job_template_options import (
     TEMPLATE_SETTINGS,
     create_template_request,
-    creation_needs,
+    template_creation_needs,
 )
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import before_after
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
@@ -36,32 +36,31 @@ COMPARED_OPTIONS = ("description", "document", "document_source", "destination_p
 
 @dataclass
 class TemplatePlan:
-    """The requests to send, in order; none of them when ``error`` is set."""
+    """What to tell (``error``, ``message``, ``diff``) and the requests to
+    send, in the order of ``writes()``; no request when ``error`` is set."""
 
     template_id: str
     template_arn: Optional[str] = None
+    error: Optional[str] = None
+    message: Optional[str] = None
+    diff: dict = field(default_factory=lambda: dict(before={}, after={}))
+    drift: List[str] = field(default_factory=list)
     delete: Optional[dict] = None
     create: Optional[dict] = None
     tag: Mapping[str, str] = field(default_factory=dict)
     untag: List[str] = field(default_factory=list)
-    drift: List[str] = field(default_factory=list)
-    error: Optional[str] = None
-    message: Optional[str] = None
-    diff: dict = field(default_factory=lambda: dict(before={}, after={}))
 
     @property
     def changed(self):
-        return not self.error and bool(self.delete or self.create or self.tag or self.untag)
+        return bool(self.writes())
 
     def writes(self):
         """(operation, its own arguments), in order."""
-        requests = (
-            ("DeleteJobTemplate", self.delete),
-            ("CreateJobTemplate", self.create),
-            ("TagResource", self.tag and dict(resourceArn=self.template_arn, tags=tag_list(self.tag))),
-            ("UntagResource", self.untag and dict(resourceArn=self.template_arn, tagKeys=list(self.untag))),
-        )
-        return [(operation, request) for operation, request in requests if request]
+        if self.error:
+            return []
+        requests = [("DeleteJobTemplate", self.delete), ("CreateJobTemplate", self.create)]
+        return [(operation, request) for operation, request in requests + tag_requests(self.template_arn, self.tag, self.untag)
+                if request]
 
 
 def _comparable(option, value):
@@ -118,7 +117,7 @@ def plan_present(params, template=None, tags=None):
     desired = desired_settings(params)
     wanted_tags = _wanted_tags(params, tags)
     if template is None:
-        needs = creation_needs(params)
+        needs = template_creation_needs(params)
         if needs:
             return TemplatePlan(template_id, error=needs)
         after = dict(desired, tags=wanted_tags) if wanted_tags else desired
@@ -149,10 +148,8 @@ def plan_present(params, template=None, tags=None):
                   for option, value in desired.items())
     after = dict(desired)
     if wanted_tags is not None:
-        have = tags or {}
-        plan.tag = dict((key, value) for key, value in wanted_tags.items() if have.get(key) != value)
-        plan.untag = [key for key in have if key not in wanted_tags]
-        before["tags"], after["tags"] = dict(have), wanted_tags
+        plan.tag, plan.untag = tag_changes(tags, wanted_tags)
+        before["tags"], after["tags"] = dict(tags or {}), wanted_tags
     plan.diff = before_after(before, after)
     return plan
 

@@ -142,18 +142,6 @@ options:
         (C(destinationPackageVersions)); at most 25. Cannot change once the job exists.
     type: list
     elements: str
-  tags:
-    description:
-      - Tags of the job, as a dict; at most 50. Keys are kept exactly as written and may not start with V(aws:);
-        values are strings of at most 256 characters.
-      - Unset, the job's tags are left alone.
-    type: dict
-  purge_tags:
-    description:
-      - With O(tags) set, remove the job's tags that O(tags) does not name. With V(false), only add and change.
-      - Ignored when O(tags) is unset, as in amazon.aws.
-    type: bool
-    default: true
   reason_code:
     description:
       - With O(state=canceled), why the job was canceled (C(reasonCode)), 1 to 128 characters of V(A-Z), V(0-9) and
@@ -186,6 +174,7 @@ options:
 extends_documentation_fragment:
   - iotops.aws.connection
   - iotops.aws.job_settings
+  - iotops.aws.tags
 attributes:
   check_mode:
     support: full

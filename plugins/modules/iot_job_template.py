@@ -74,11 +74,14 @@ options:
     elements: dict
     suboptions:
       start_time:
-        description: When each window starts, as a cron expression such as V(cron(0 2 ? * SUN *)) (C(startTime)), 1 to 256 characters.
+        description:
+          - The cron expression that opens each window (C(startTime)), for example V(cron(0 2 ? * SUN *)); 1 to 256
+            characters.
         type: str
         required: true
       duration_in_minutes:
-        description: How long each window lasts (C(durationInMinutes)), 1 to 1,430 minutes.
+        description:
+          - The length of each window in minutes (C(durationInMinutes)), 1 to 1,430.
         type: int
         required: true
   destination_package_versions:
@@ -87,21 +90,6 @@ options:
         succeeds (C(destinationPackageVersions)); at most 25. Compared in any order.
     type: list
     elements: str
-  tags:
-    description:
-      - Tags of the template, as a dict; at most 50. Keys are kept exactly as written and may not start with
-        V(aws:); values are strings of at most 256 characters.
-      - Unset, the template's tags are left alone.
-    type: dict
-  purge_tags:
-    description:
-      - With O(tags) set, remove the template's tags that O(tags) does not name. With V(false), only add and change.
-      - Ignored when O(tags) is unset, as in amazon.aws.
-    type: bool
-    default: true
-extends_documentation_fragment:
-  - iotops.aws.connection
-  - iotops.aws.job_settings
 attributes:
   check_mode:
     support: full
@@ -123,6 +111,10 @@ notes:
 seealso:
   - module: iotops.aws.iot_job_template_info
   - module: iotops.aws.iot_job
+extends_documentation_fragment:
+  - iotops.aws.connection
+  - iotops.aws.job_settings
+  - iotops.aws.tags
 """
 
 EXAMPLES = r"""
@@ -135,12 +127,17 @@ EXAMPLES = r"""
       firmware: "${aws:iot:s3-presigned-url:https://s3.eu-west-1.amazonaws.com/firmware/fw-2.4.1.bin}"
     presigned_url:
       role_arn: arn:aws:iam::123456789012:role/iot-firmware-download
+      expires_in_sec: 1800
     rollout:
-      maximum_per_minute: 50
+      exponential_rate:
+        base_rate_per_minute: 10
+        increment_factor: 2
+        rate_increase_criteria:
+          number_of_succeeded_things: 50
     abort:
-      - failure_type: FAILED
-        threshold_percentage: 10
-        min_number_of_executed_things: 20
+      - failure_type: ALL
+        threshold_percentage: 5
+        min_number_of_executed_things: 100
     in_progress_timeout_minutes: 60
     retry:
       - failure_type: TIMED_OUT

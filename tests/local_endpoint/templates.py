@@ -19,16 +19,10 @@ from moto.iot.responses import IoTResponse
 
 # CreateJobTemplate fields moto drops, returned by DescribeJobTemplate.
 EXTRA_TEMPLATE_FIELDS = ("maintenanceWindows", "destinationPackageVersions")
-# What jobArn copies from the job into the template, by moto's attribute (the same on both).
-COPIED_FROM_JOB = {
-    "document": "document",
-    "documentSource": "document_source",
-    "presignedUrlConfig": "presigned_url_config",
-    "jobExecutionsRolloutConfig": "job_executions_rollout_config",
-    "abortConfig": "abort_config",
-    "timeoutConfig": "timeout_config",
-    "jobExecutionsRetryConfig": "job_execution_retry_config",
-}
+# What jobArn copies from the job into the template, and a job from its
+# template: moto's attributes, named alike on jobs and templates.
+COPIED_ATTRIBUTES = ("document", "document_source", "presigned_url_config", "job_executions_rollout_config",
+                     "abort_config", "timeout_config", "job_execution_retry_config")
 # AWS-Download-File as the AWS IoT developer guide documents it (managed templates, version 1.0).
 MANAGED_TEMPLATES = {
     "AWS-Download-File": {
@@ -101,7 +95,7 @@ def inherit_settings(backend, job, template_arn: str | None, parameters: dict | 
     template = next((t for t in backend.jobs_templates.values() if t.job_template_arn == template_arn), None)
     if template is None:
         return
-    for attribute in COPIED_FROM_JOB.values():
+    for attribute in COPIED_ATTRIBUTES:
         if not getattr(job, attribute, None):
             setattr(job, attribute, getattr(template, attribute, None))
 
@@ -151,8 +145,8 @@ def create_job_template(self: IoTResponse):
     template = backend.jobs_templates[self._get_param("jobTemplateId")]
     if job is not None:
         # AWS copies the job's document and settings; the request's own settings win.
-        for member, attribute in COPIED_FROM_JOB.items():
-            if not self._get_param(member) and getattr(job, attribute, None):
+        for attribute in COPIED_ATTRIBUTES:
+            if getattr(template, attribute, None) is None and getattr(job, attribute, None):
                 setattr(template, attribute, getattr(job, attribute))
     _extra(template).update({name: self._get_param(name) for name in EXTRA_TEMPLATE_FIELDS if self._get_param(name)})
     tags = self._get_param("tags")
