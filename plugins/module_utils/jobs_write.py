@@ -97,6 +97,31 @@ def delete_job_template(client, request):
     _write(client.delete_job_template, "DeleteJobTemplate", request)
 
 
+def create_thing_group(client, request):
+    response = _write(client.create_thing_group, "CreateThingGroup", request)
+    answer_member(response, "CreateThingGroup", "thingGroupArn", str)
+    return response
+
+
+def update_thing_group(client, request):
+    """UpdateThingGroup; a stale ``expectedVersion`` raises VersionConflictException."""
+    _write(client.update_thing_group, "UpdateThingGroup", request)
+
+
+def delete_thing_group(client, request):
+    """DeleteThingGroup; the group's things stay, only their membership goes."""
+    _write(client.delete_thing_group, "DeleteThingGroup", request)
+
+
+def add_thing_to_thing_group(client, request):
+    """One thing into one group: AWS has no batch form of this call."""
+    _write(client.add_thing_to_thing_group, "AddThingToThingGroup", request)
+
+
+def remove_thing_from_thing_group(client, request):
+    _write(client.remove_thing_from_thing_group, "RemoveThingFromThingGroup", request)
+
+
 # Each write by its operation's name, as the plans name their requests.
 WRITES = dict(
     CancelJob=cancel_job,
@@ -110,6 +135,11 @@ WRITES = dict(
     DeleteJobExecution=delete_job_execution,
     CreateJobTemplate=create_job_template,
     DeleteJobTemplate=delete_job_template,
+    CreateThingGroup=create_thing_group,
+    UpdateThingGroup=update_thing_group,
+    DeleteThingGroup=delete_thing_group,
+    AddThingToThingGroup=add_thing_to_thing_group,
+    RemoveThingFromThingGroup=remove_thing_from_thing_group,
 )
 
 

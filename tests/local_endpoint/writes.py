@@ -23,7 +23,7 @@ from moto.iot.exceptions import (
 )
 from moto.iot.responses import IoTResponse
 
-from local_endpoint import templates
+from local_endpoint import groups, templates
 
 # AWS documents that an abort cancels the job and sets reasonCode and
 # comment, not the code's value: this one is the simulator's choice.
@@ -131,6 +131,7 @@ def _require_resource(backend, arn: str) -> None:
             raise ResourceNotFoundException("Resource {0} does not exist.".format(arn))
     if ":jobtemplate/" in arn and not templates.template_exists(backend, arn):
         raise ResourceNotFoundException("Resource {0} does not exist.".format(arn))
+    groups.require_group(backend, arn)
 
 
 # -- the API ------------------------------------------------------------------
@@ -338,6 +339,7 @@ def install(fleet) -> None:
     (patching moto once per process)."""
     _FLEETS[(fleet.account_id, fleet.region)] = fleet
     templates.install()
+    groups.install()
     if _ORIGINAL:
         return
     for patch in _PATCHES:
