@@ -84,42 +84,19 @@ def delete_job_execution(client, request):
     _write(client.delete_job_execution, "DeleteJobExecution", request)
 
 
-def create_job_template(client, request):
-    """CreateJobTemplate; returns botocore's answer.  It has no client token:
-    the same id again gives ConflictException."""
-    response = _write(client.create_job_template, "CreateJobTemplate", request)
-    answer_member(response, "CreateJobTemplate", "jobTemplateArn", str)
-    return response
+def _plain(method, operation):
+    """A write whose answer carries nothing its caller needs."""
+    return lambda client, request: _write(getattr(client, method), operation, request)
 
 
-def delete_job_template(client, request):
-    """DeleteJobTemplate; jobs created from the template keep their settings."""
-    _write(client.delete_job_template, "DeleteJobTemplate", request)
-
-
-def create_thing_group(client, request):
-    response = _write(client.create_thing_group, "CreateThingGroup", request)
-    answer_member(response, "CreateThingGroup", "thingGroupArn", str)
-    return response
-
-
-def update_thing_group(client, request):
-    """UpdateThingGroup; a stale ``expectedVersion`` raises VersionConflictException."""
-    _write(client.update_thing_group, "UpdateThingGroup", request)
-
-
-def delete_thing_group(client, request):
-    """DeleteThingGroup; the group's things stay, only their membership goes."""
-    _write(client.delete_thing_group, "DeleteThingGroup", request)
-
-
-def add_thing_to_thing_group(client, request):
-    """One thing into one group: AWS has no batch form of this call."""
-    _write(client.add_thing_to_thing_group, "AddThingToThingGroup", request)
-
-
-def remove_thing_from_thing_group(client, request):
-    _write(client.remove_thing_from_thing_group, "RemoveThingFromThingGroup", request)
+def _creating(method, operation, arn_member):
+    """A create whose answer must name what it created (``arn_member``); returns botocore's answer.
+    Neither CreateJobTemplate nor CreateThingGroup takes a client token."""
+    def create(client, request):
+        response = _write(getattr(client, method), operation, request)
+        answer_member(response, operation, arn_member, str)
+        return response
+    return create
 
 
 # Each write by its operation's name, as the plans name their requests.
@@ -133,13 +110,17 @@ WRITES = dict(
     DeleteJob=delete_job,
     CancelJobExecution=cancel_job_execution,
     DeleteJobExecution=delete_job_execution,
-    CreateJobTemplate=create_job_template,
-    DeleteJobTemplate=delete_job_template,
-    CreateThingGroup=create_thing_group,
-    UpdateThingGroup=update_thing_group,
-    DeleteThingGroup=delete_thing_group,
-    AddThingToThingGroup=add_thing_to_thing_group,
-    RemoveThingFromThingGroup=remove_thing_from_thing_group,
+    CreateJobTemplate=_creating("create_job_template", "CreateJobTemplate", "jobTemplateArn"),
+    # Jobs created from a template keep their settings when it goes.
+    DeleteJobTemplate=_plain("delete_job_template", "DeleteJobTemplate"),
+    CreateThingGroup=_creating("create_thing_group", "CreateThingGroup", "thingGroupArn"),
+    # A stale expectedVersion raises VersionConflictException.
+    UpdateThingGroup=_plain("update_thing_group", "UpdateThingGroup"),
+    # The group's things stay; only their membership goes.
+    DeleteThingGroup=_plain("delete_thing_group", "DeleteThingGroup"),
+    # One thing into (or out of) one group a call: AWS has no batch form.
+    AddThingToThingGroup=_plain("add_thing_to_thing_group", "AddThingToThingGroup"),
+    RemoveThingFromThingGroup=_plain("remove_thing_from_thing_group", "RemoveThingFromThingGroup"),
 )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from moto.iot.exceptions import ResourceNotFoundException
 from moto.iot.responses import IoTResponse
 
+from local_endpoint.patching import install_patches
+
 _ORIGINAL: dict = {}
 
 
@@ -52,9 +54,4 @@ PATCHES = (create_thing_group, delete_thing_group)
 
 
 def install() -> None:
-    """Patch moto's response class (once per process)."""
-    if _ORIGINAL:
-        return
-    for patch in PATCHES:
-        _ORIGINAL[patch.__name__] = getattr(IoTResponse, patch.__name__, None)
-        setattr(IoTResponse, patch.__name__, patch)
+    install_patches(PATCHES, _ORIGINAL)

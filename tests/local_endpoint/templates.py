@@ -17,6 +17,8 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.iot.exceptions import InvalidRequestException, ResourceNotFoundException
 from moto.iot.responses import IoTResponse
 
+from local_endpoint.patching import install_patches
+
 # CreateJobTemplate fields moto drops, returned by DescribeJobTemplate.
 EXTRA_TEMPLATE_FIELDS = ("maintenanceWindows", "destinationPackageVersions")
 # What jobArn copies from the job into the template, and a job from its
@@ -207,9 +209,4 @@ PATCHES = (create_job_template, describe_job_template, delete_job_template, list
 
 
 def install() -> None:
-    """Patch moto's response class (once per process)."""
-    if _ORIGINAL:
-        return
-    for patch in PATCHES:
-        _ORIGINAL[patch.__name__] = getattr(IoTResponse, patch.__name__, None)
-        setattr(IoTResponse, patch.__name__, patch)
+    install_patches(PATCHES, _ORIGINAL)
