@@ -193,4 +193,6 @@ def test_a_thousand_things_join_a_group_within_the_rate_limit_in_one_task(iot, p
     assert sorted(members) == things
     adds = iot.calls("AddThingToThingGroup")
     assert len([call for call in adds if call.status == 200]) == 1000
-    assert any(call.fault == "throttle" for call in adds) or len(adds) == 1000
+    # The limit was reached, and the task rode it out: each throttled call was sent again.
+    throttled = [call for call in adds if call.fault == "throttle"]
+    assert throttled and len(adds) == 1000 + len(throttled)
