@@ -163,4 +163,3 @@ def plan_absent(template_id, template=None, tags=None):
         before["tags"] = dict(tags)
     return TemplatePlan(template_id, template_arn=template.get("job_template_arn"), delete=dict(jobTemplateId=template_id),
                         diff=before_after(before, {}))
-
