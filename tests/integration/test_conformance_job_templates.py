@@ -26,11 +26,12 @@ def task(module, name, ignore_errors=False, **options):
 
 def test_iot_job_template_creates_checks_replaces_and_deletes_a_template(target, target_playbook):
     target.devices.register(THINGS)
-    newer = dict(SETTINGS, document={"operation": "install", "version": "3.0.1"}, replace=True)
+    newer = {**SETTINGS, "document": {"operation": "install", "version": "3.0.1"}, "replace": True}
+    drifted = {**SETTINGS, "in_progress_timeout_minutes": 60}
     run = target_playbook([
         dict(task("iot_job_template", "create", **SETTINGS), register="made"),
         task("iot_job_template", "again", **SETTINGS),
-        task("iot_job_template", "drift", ignore_errors=True, **dict(SETTINGS, in_progress_timeout_minutes=60)),
+        task("iot_job_template", "drift", ignore_errors=True, **drifted),
         task("iot_job", "job", job_id="fw-3-0-0", targets=THINGS, job_template_arn="{{ made.job_template.job_template_arn }}"),
         task("iot_job", "job again", job_id="fw-3-0-0", targets=THINGS,
              job_template_arn="{{ made.job_template.job_template_arn }}"),

@@ -25,12 +25,13 @@ def test_iot_thing_group_creates_updates_fills_and_deletes_a_group(target, targe
     target.devices.register(THINGS)
     group = dict(name=GROUP, parent=PARENT, description="Canaries", attributes={"stage": "1"},
                  tags={"team": "firmware"}, things=THINGS[:2])
+    update = {**group, "description": "Canary devices", "attributes": {"stage": "2"}, "things": THINGS[1:],
+              "purge_things": True}
     run = target_playbook([
         task("iot_thing_group", "parent", name=PARENT),
         task("iot_thing_group", "create", **group),
         task("iot_thing_group", "again", **group),
-        task("iot_thing_group", "update", list_things=True,
-             **dict(group, description="Canary devices", attributes={"stage": "2"}, things=THINGS[1:], purge_things=True)),
+        task("iot_thing_group", "update", list_things=True, **update),
         task("iot_thing_group", "moved", ignore_errors=True, name=GROUP, parent="elsewhere"),
         task("iot_thing_group_info", "one", name=GROUP),
         task("iot_thing_group", "delete", name=GROUP, state="absent"),

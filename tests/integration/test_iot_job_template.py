@@ -210,11 +210,11 @@ BAD_INPUT = [
 
 
 def test_bad_input_fails_in_one_line_naming_the_option_and_sends_nothing(iot, playbook):
-    run = playbook([present("bad {0}".format(index), ignore_errors=True, **options) for index, (options, _) in enumerate(BAD_INPUT)]
+    run = playbook([present("bad {0}".format(index), ignore_errors=True, **options) for index, (options, expected) in enumerate(BAD_INPUT)]
                    + [info_task("bad info", managed=True, job_template_id=TEMPLATE)], ignore_errors=True)
-    for index, (_, message) in enumerate(BAD_INPUT):
+    for index, (options, message) in enumerate(BAD_INPUT):
         found = one_line(run, "bad {0}".format(index))
-        assert found.startswith(message), found
+        assert found.startswith(message), (options, found)
     assert one_line(run, "bad info").startswith("job_template_id: names one of the account's templates")
     assert iot.calls() == []
 

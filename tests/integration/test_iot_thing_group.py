@@ -161,11 +161,11 @@ BAD_INPUT = [
 
 def test_bad_input_fails_in_one_line_naming_the_option_and_sends_nothing(iot, playbook):
     run = playbook([group_task("bad {0}".format(index), ignore_errors=True, **options)
-                    for index, (options, _) in enumerate(BAD_INPUT)]
+                    for index, (options, expected) in enumerate(BAD_INPUT)]
                    + [info_task("bad info", name="a b")], ignore_errors=True)
-    for index, (_, message) in enumerate(BAD_INPUT):
+    for index, (options, message) in enumerate(BAD_INPUT):
         found = one_line(run, "bad {0}".format(index))
-        assert found.startswith(message), found
+        assert found.startswith(message), (options, found)
     assert one_line(run, "bad info").startswith("name: 'a b' is not a thing group name")
     assert iot.calls() == []
 

@@ -112,7 +112,7 @@ def test_a_setting_the_template_lacks_is_a_difference_and_one_it_has_but_the_tas
 
 def test_replace_deletes_then_creates_and_keeps_the_tags_unless_given():
     plan = plan_present(params(description="Other", rollout=None, replace=True), described(), {"team": "fw"})
-    assert [operation for operation, _ in plan.writes()] == ["DeleteJobTemplate", "CreateJobTemplate"]
+    assert [write[0] for write in plan.writes()] == ["DeleteJobTemplate", "CreateJobTemplate"]
     assert plan.delete == {"jobTemplateId": "fw"}
     assert plan.create["description"] == "Other" and "jobExecutionsRolloutConfig" not in plan.create
     assert plan.create["tags"] == [{"Key": "team", "Value": "fw"}]
@@ -130,7 +130,7 @@ def test_replace_of_a_template_that_matches_changes_nothing():
 def test_tags_change_in_place_and_are_purged_only_when_asked():
     plan = plan_present(params(tags={"team": "ops", "new": "1"}), described(), {"team": "fw", "old": "x"})
     assert plan.tag == {"team": "ops", "new": "1"} and plan.untag == ["old"]
-    assert [operation for operation, _ in plan.writes()] == ["TagResource", "UntagResource"]
+    assert [write[0] for write in plan.writes()] == ["TagResource", "UntagResource"]
     assert plan.writes()[0][1] == {"resourceArn": ARN, "tags": [{"Key": "team", "Value": "ops"}, {"Key": "new", "Value": "1"}]}
     kept = plan_present(params(tags={"new": "1"}, purge_tags=False), described(), {"old": "x"})
     assert kept.tag == {"new": "1"} and kept.untag == []

@@ -22,9 +22,10 @@ def params(**given):
     return found, check_group_options(found)
 
 
-def plan(group=GROUP, current_tags=None, members=(), existing=(), **given):
+def plan(group=None, current_tags=None, members=(), existing=(), **given):
+    """The plan against GROUP unless another ``group`` is given."""
     options, things = params(**given)
-    return plan_present(options, things, group, current_tags or {}, list(members), existing)
+    return plan_present(options, things, group or GROUP, current_tags or {}, list(members), existing)
 
 
 def test_a_new_group_is_created_with_its_properties_tags_and_members():
