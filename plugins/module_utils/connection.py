@@ -24,6 +24,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.errors import (
 )
 from ansible_collections.iotops.aws.plugins.module_utils.retries import RetryBounds
 from ansible_collections.iotops.aws.plugins.module_utils.user_agent import user_agent_extra
+from ansible_collections.iotops.aws.plugins.module_utils.validation import shown
 
 try:
     import boto3
@@ -161,11 +162,6 @@ def _is_type(value, expected):
     return isinstance(value, int) or (expected == _NUMBER and isinstance(value, float))
 
 
-def _shown(value):
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def check_aws_config(aws_config):
     """Each setting of ``aws_config`` has the type botocore takes; raises
     ConnectionSettingsError naming the first that does not."""
@@ -182,7 +178,7 @@ def check_aws_config(aws_config):
         checks.append(("client_cert", client_cert, "a path, or a list of the certificate's and the key's paths"))
     for name, value, expected in checks:
         if expected and not _is_type(value, expected):
-            raise ConnectionSettingsError("aws_config: {0} must be {1}, got {2}".format(name, expected, _shown(value)))
+            raise ConnectionSettingsError("aws_config: {0} must be {1}, got {2}".format(name, expected, shown(value)))
 
 
 def botocore_config(aws_config=None):

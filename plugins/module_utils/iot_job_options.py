@@ -28,6 +28,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.job_options import (
     TIMEOUT,
     argument_spec,
     check_settings,
+    creation_needs as job_creation_needs,
     in_range,
     no_duplicates,
     request_members,
@@ -87,7 +88,8 @@ def document_text(value):
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def _check_document(params):
+def check_document_options(params):
+    """Check the document options ``params`` sets (a job's or a job template's); raises InvalidOption."""
     document = params.get("document")
     if document is not None:
         parse_document(document)
@@ -111,7 +113,7 @@ def _check_document(params):
         check_text(option, value, 30720)
 
 
-def _check_package_versions(packages):
+def check_package_versions(packages):
     if packages is None:
         return
     if len(packages) > MAX_PACKAGE_VERSIONS:
@@ -128,9 +130,9 @@ def check_job_options(params):
         if not 1 <= len(targets) <= MAX_TARGETS:
             raise InvalidOption("targets", "give 1 to {0} targets, AWS's limit, got {1}".format(MAX_TARGETS, len(targets)))
         no_duplicates("targets", targets)
-    _check_document(params)
+    check_document_options(params)
     check_settings(params, JOB_SETTINGS)
-    _check_package_versions(params.get("destination_package_versions"))
+    check_package_versions(params.get("destination_package_versions"))
     check_cancel_reason(params.get("reason_code"), params.get("comment"))
     in_range("wait_timeout", params.get("wait_timeout"), 1, 3600, " seconds")
     return params
@@ -138,15 +140,7 @@ def check_job_options(params):
 
 def creation_needs(params):
     """What creating the job needs and ``params`` lacks, as one line; None when nothing."""
-    missing = []
-    if params.get("targets") is None:
-        missing.append("targets")
-    if all(params.get(option) is None for option in DOCUMENT_OPTIONS):
-        missing.append("one of {0}".format(", ".join(DOCUMENT_OPTIONS)))
-    if not missing:
-        return None
-    option = "targets" if params.get("targets") is None else "document"
-    return "{0}: job {1!r} does not exist, and creating it needs {2}".format(option, params["job_id"], " and ".join(missing))
+    return job_creation_needs(params, "job {0!r}".format(params["job_id"]), ("targets",), DOCUMENT_OPTIONS)
 
 
 def create_job_request(params, target_arns):

@@ -42,6 +42,16 @@ def pruned(value):
     return value
 
 
+def projected(current, desired):
+    """``current`` cut down to the keys ``desired`` sets, so that what AWS
+    fills in on its own does not count as a difference."""
+    if isinstance(desired, dict) and isinstance(current, dict):
+        return dict((key, projected(current.get(key), value)) for key, value in desired.items() if key in current)
+    if isinstance(desired, list) and isinstance(current, list) and len(desired) == len(current):
+        return [projected(have, want) for have, want in zip(current, desired)]
+    return current
+
+
 def in_range(option, value, low, high, unit=""):
     if value is not None and not low <= value <= high:
         raise InvalidOption(option, "must be {0} to {1}{2}, got {3:g}".format(low, high, unit, value))
@@ -267,9 +277,13 @@ def _check_scheduling(scheduling):
         raise InvalidOption("scheduling.end_time", "must be at most 2 years after scheduling.start_time")
     if scheduling.get("end_behavior") and end is None:
         raise InvalidOption("scheduling.end_behavior", "applies at scheduling.end_time: set it too")
-    for index, window in enumerate(scheduling.get("maintenance_windows") or []):
-        check_text("scheduling.maintenance_windows[{0}].start_time".format(index), window["start_time"], 256)
-        in_range("scheduling.maintenance_windows[{0}].duration_in_minutes".format(index), window["duration_in_minutes"], 1, 1430)
+    check_maintenance_windows(scheduling.get("maintenance_windows") or [], "scheduling.maintenance_windows")
+
+
+def check_maintenance_windows(windows, option="maintenance_windows"):
+    for index, window in enumerate(windows):
+        check_text("{0}[{1}].start_time".format(option, index), window["start_time"], 256)
+        in_range("{0}[{1}].duration_in_minutes".format(option, index), window["duration_in_minutes"], 1, 1430)
 
 
 def check_schedule_ahead(scheduling, now):
@@ -304,6 +318,17 @@ def _in_aws_minutes(scheduling, strict):
     return scheduling
 
 
+# A cron start and a duration each; a job's schedule and a job template hold them.
+_MAINTENANCE_WINDOWS_SPEC = dict(
+    type="list",
+    elements="dict",
+    options=dict(
+        start_time=dict(type="str", required=True),
+        duration_in_minutes=dict(type="int", required=True),
+    ),
+)
+
+
 SCHEDULING = Setting(
     name="scheduling",
     spec=dict(scheduling=dict(
@@ -312,14 +337,7 @@ SCHEDULING = Setting(
             start_time=dict(type="str"),
             end_time=dict(type="str"),
             end_behavior=dict(type="str", choices=["STOP_ROLLOUT", "CANCEL", "FORCE_CANCEL"]),
-            maintenance_windows=dict(
-                type="list",
-                elements="dict",
-                options=dict(
-                    start_time=dict(type="str", required=True),
-                    duration_in_minutes=dict(type="int", required=True),
-                ),
-            ),
+            maintenance_windows=_MAINTENANCE_WINDOWS_SPEC,
         ),
     )),
     member="schedulingConfig",
@@ -327,6 +345,18 @@ SCHEDULING = Setting(
     to_request=lambda scheduling: snake_dict_to_camel_dict(_in_aws_minutes(scheduling, strict=True)),
     from_job=lambda job: job.get("scheduling_config") or None,
     comparable=lambda scheduling: _in_aws_minutes(pruned(scheduling), strict=False),
+    updatable=False,
+)
+
+
+# CreateJobTemplate takes the windows on their own, outside a schedule.
+MAINTENANCE_WINDOWS = Setting(
+    name="maintenance_windows",
+    spec=dict(maintenance_windows=_MAINTENANCE_WINDOWS_SPEC),
+    member="maintenanceWindows",
+    check=check_maintenance_windows,
+    to_request=lambda windows: [snake_dict_to_camel_dict(window) for window in windows],
+    from_job=lambda job: job.get("maintenance_windows") or None,
     updatable=False,
 )
 
@@ -346,6 +376,32 @@ def _check_tags(tags):
 def tag_list(tags):
     """A dict of tags as AWS's [{Key, Value}] list; keys are sent exactly as given."""
     return [dict(Key=key, Value=value) for key, value in tags.items()]
+
+
+def tag_changes(have, wanted):
+    """(tags to set, keys to remove) to bring a resource's tags ``have`` to ``wanted``."""
+    have = have or {}
+    return (dict((key, value) for key, value in wanted.items() if have.get(key) != value),
+            [key for key in have if key not in wanted])
+
+
+def tag_requests(arn, tag, untag):
+    """TagResource and UntagResource's arguments, each None when there is nothing to send."""
+    return [("TagResource", dict(resourceArn=arn, tags=tag_list(tag)) if tag else None),
+            ("UntagResource", dict(resourceArn=arn, tagKeys=list(untag)) if untag else None)]
+
+
+def creation_needs(params, resource, required, sources):
+    """What creating ``resource`` (its name in messages) needs and ``params``
+    lacks: each of ``required``, and one of ``sources`` (the document options).
+    One line that starts with the first missing option; None when nothing is."""
+    missing = [option for option in required if params.get(option) is None]
+    lacks_source = all(params.get(option) is None for option in sources)
+    if not missing and not lacks_source:
+        return None
+    option = missing[0] if missing else "document"
+    needs = missing + ["one of {0}".format(", ".join(sources))] * lacks_source
+    return "{0}: {1} does not exist, and creating it needs {2}".format(option, resource, " and ".join(needs))
 
 
 # Tags are read with ListTagsForResource and changed with TagResource and

@@ -25,7 +25,7 @@ from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import 
     parse_document,
     update_job_request,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.job_options import check_schedule_ahead, pruned, tag_list
+from ansible_collections.iotops.aws.plugins.module_utils.job_options import check_schedule_ahead, projected, pruned, tag_list
 from ansible_collections.iotops.aws.plugins.module_utils.job_targets import target_name
 from ansible_collections.iotops.aws.plugins.module_utils.shaping import before_after
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
@@ -144,20 +144,10 @@ def desired_settings(params, target_arns=None):
     return desired
 
 
-def _projected(current, desired):
-    """``current`` cut down to the keys ``desired`` sets, so that what AWS
-    fills in on its own does not count as a difference."""
-    if isinstance(desired, dict) and isinstance(current, dict):
-        return dict((key, _projected(current.get(key), value)) for key, value in desired.items() if key in current)
-    if isinstance(desired, list) and isinstance(current, list) and len(desired) == len(current):
-        return [_projected(have, want) for have, want in zip(current, desired)]
-    return current
-
-
 def _same(option, current, desired):
     if option in ("document", "document_parameters", "tags"):
         return current == desired
-    return _projected(_normalised(option, current), desired) == desired
+    return projected(_normalised(option, current), desired) == desired
 
 
 def _names(options):
@@ -229,7 +219,7 @@ def plan_present(params, target_arns, job=None, document=None, tags=None, docume
     for option in compared:
         before[option] = _normalised(option, before[option])
         if option not in ("document", "document_parameters"):
-            before[option] = _projected(before[option], desired[option])
+            before[option] = projected(before[option], desired[option])
     if "tags" in desired and not params.get("purge_tags", True):
         after["tags"] = dict(before["tags"] or {}, **desired["tags"])
     plan.diff = before_after(before, after)

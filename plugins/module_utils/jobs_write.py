@@ -84,6 +84,21 @@ def delete_job_execution(client, request):
     _write(client.delete_job_execution, "DeleteJobExecution", request)
 
 
+def _plain(method, operation):
+    """A write whose answer carries nothing its caller needs."""
+    return lambda client, request: _write(getattr(client, method), operation, request)
+
+
+def _creating(method, operation, arn_member):
+    """A create whose answer must name what it created (``arn_member``); returns botocore's answer.
+    Neither CreateJobTemplate nor CreateThingGroup takes a client token."""
+    def create(client, request):
+        response = _write(getattr(client, method), operation, request)
+        answer_member(response, operation, arn_member, str)
+        return response
+    return create
+
+
 # Each write by its operation's name, as the plans name their requests.
 WRITES = dict(
     CancelJob=cancel_job,
@@ -95,6 +110,17 @@ WRITES = dict(
     DeleteJob=delete_job,
     CancelJobExecution=cancel_job_execution,
     DeleteJobExecution=delete_job_execution,
+    CreateJobTemplate=_creating("create_job_template", "CreateJobTemplate", "jobTemplateArn"),
+    # Jobs created from a template keep their settings when it goes.
+    DeleteJobTemplate=_plain("delete_job_template", "DeleteJobTemplate"),
+    CreateThingGroup=_creating("create_thing_group", "CreateThingGroup", "thingGroupArn"),
+    # A stale expectedVersion raises VersionConflictException.
+    UpdateThingGroup=_plain("update_thing_group", "UpdateThingGroup"),
+    # The group's things stay; only their membership goes.
+    DeleteThingGroup=_plain("delete_thing_group", "DeleteThingGroup"),
+    # One thing into (or out of) one group a call: AWS has no batch form.
+    AddThingToThingGroup=_plain("add_thing_to_thing_group", "AddThingToThingGroup"),
+    RemoveThingFromThingGroup=_plain("remove_thing_from_thing_group", "RemoveThingFromThingGroup"),
 )
 
 

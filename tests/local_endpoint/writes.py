@@ -23,6 +23,8 @@ from moto.iot.exceptions import (
 )
 from moto.iot.responses import IoTResponse
 
+from local_endpoint import groups, templates
+
 # AWS documents that an abort cancels the job and sets reasonCode and
 # comment, not the code's value: this one is the simulator's choice.
 ABORT_REASON_CODE = "FAILURE_THRESHOLD_EXCEEDED"
@@ -131,6 +133,9 @@ def _require_resource(backend, arn: str) -> None:
         job = backend.jobs.get(arn.split(":job/", 1)[1])
         if job is None or job.job_arn != arn:
             raise ResourceNotFoundException("Resource {0} does not exist.".format(arn))
+    if ":jobtemplate/" in arn and not templates.template_exists(backend, arn):
+        raise ResourceNotFoundException("Resource {0} does not exist.".format(arn))
+    groups.require_group(backend, arn)
 
 
 # -- the API ------------------------------------------------------------------
@@ -147,12 +152,14 @@ def create_job(self: IoTResponse):
     if len(sources) != 1:
         raise InvalidRequestException("Give exactly one of document, documentSource or jobTemplateArn.")
     template_arn = self._get_param("jobTemplateArn")
-    if template_arn and not any(t.job_template_arn == template_arn for t in backend.jobs_templates.values()):
+    if template_arn and not templates.template_exists(backend, template_arn):
         raise ResourceNotFoundException("Job template {0} does not exist.".format(template_arn))
+    templates.check_document_parameters(template_arn, self._get_param("documentParameters"))
     answer = _ORIGINAL["create_job"](self)
     job = backend.jobs[job_id]
     job.target_selection = job.target_selection or "SNAPSHOT"  # AWS echoes its default; moto returns null
     job.iotops_extra = {name: self._get_param(name) for name in EXTRA_JOB_FIELDS if self._get_param(name)}
+    templates.inherit_settings(backend, job, template_arn, self._get_param("documentParameters"))
     tags = self._get_param("tags")
     if tags:
         tags_of(backend)[job.job_arn] = {tag["Key"]: tag.get("Value", "") for tag in tags}
@@ -178,12 +185,7 @@ def describe_job(self: IoTResponse):
 def get_job_document(self: IoTResponse):
     backend = self.iot_backend
     job = _job(backend, self._get_param("jobId"))
-    document = job.document
-    template_arn = getattr(job, "iotops_extra", {}).get("jobTemplateArn")
-    if document is None and template_arn:
-        template = next((t for t in backend.jobs_templates.values() if t.job_template_arn == template_arn), None)
-        document = template.document if template is not None else None
-    return ActionResult({"document": document or ""})
+    return ActionResult({"document": job.document or ""})
 
 
 def update_job(self: IoTResponse):
@@ -365,6 +367,8 @@ def install(fleet) -> None:
     """Route this fleet's account and region through the patched writes
     (patching moto once per process)."""
     _FLEETS[(fleet.account_id, fleet.region)] = fleet
+    templates.install()
+    groups.install()
     if _ORIGINAL:
         return
     for patch in _PATCHES:
