@@ -153,6 +153,7 @@ def test_budget_holds_with_50_jobs_under_throttling(iot):
     for index in range(50):
         iot.fleet.create_job("fw-{0:02d}".format(index), things=["dev-{0:02d}".format(index)])
     iot.set_faults(rate_limit_tps=10, neighbour_tps=5)
+
     def rounds():
         return len([r for r in iot.calls("ListJobs") if r.status == 200])
 
