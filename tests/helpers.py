@@ -173,6 +173,23 @@ def until_polled_task(endpoint, job_id: str, times: int, after_polls_so_far: boo
     }
 
 
+def staged_fleet(iot, request_clock, groups: dict, default) -> None:
+    """The stages' thing groups registered, every device ``default``, and
+    the fleet's time moving with the requests (``request_clock``)."""
+    for group, members in groups.items():
+        iot.fleet.ensure_group(group, members)
+    iot.fleet.set_devices(default=default)
+    request_clock(0.25)
+
+
+def module_task(module: str, name: str, ignore_errors: bool = False, **options) -> dict:
+    """A task of the collection's ``module`` with ``options``."""
+    found = {"name": name, "iotops.aws." + module: options}
+    if ignore_errors:
+        found["ignore_errors"] = True
+    return found
+
+
 # -- the wait's tasks and the devices they wait on ----------------------------
 def wait_task(job_id: str | None = None, name: str = "wait", module_path: bool = False, ignore_errors: bool = True,
               **args) -> dict:
@@ -206,6 +223,11 @@ def settled_job(iot, job_id: str, things: list, failed: dict | None = None, time
 
 
 READS = ("Describe", "List", "Get")
+
+
+def notified(iot, job_id: str) -> set:
+    """The things the simulated rollout of the job has notified so far."""
+    return {entry["thing"] for entry in iot.fleet.timeline(job_id)}
 
 
 def writes(iot, since: int = 0) -> list:

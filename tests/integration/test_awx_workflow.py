@@ -13,7 +13,7 @@ import sys
 import ansible_runner
 import pytest
 
-from helpers import ACCESS_KEY, ROOT, SECRET_KEY
+from helpers import ACCESS_KEY, ROOT, SECRET_KEY, writes
 from harness import collections_root
 from local_endpoint import device
 
@@ -77,10 +77,6 @@ def artifacts(runner):
 
 def verdicts(rollout):
     return [(stage["name"], stage["verdict"]) for stage in rollout["stages"]]
-
-
-def writes(iot):
-    return [call.api for call in iot.calls() if call.api in ("CreateJob", "AssociateTargetsWithJob", "CancelJob")]
 
 
 def test_the_canary_nodes_artifacts_carry_the_fleet_node_through_the_rest(node, iot):

@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from endpoints import xfail_on_ministack
-from helpers import one_line
+from helpers import module_task, one_line
 
 pytestmark = pytest.mark.conformance
 
@@ -25,13 +25,6 @@ DOCUMENT = {"operation": "install", "version": "3.0.0"}
 REASON = {"reason": "checksum mismatch"}
 # dev-2 fails, the others succeed.
 ONE_FAILS = {"dev-1": "SUCCEEDED", "dev-2": ("FAILED", REASON), "dev-3": "SUCCEEDED"}
-
-
-def task(module, name, ignore_errors=False, **options):
-    found = {"name": name, "iotops.aws." + module: options}
-    if ignore_errors:
-        found["ignore_errors"] = True
-    return found
 
 
 @pytest.fixture(autouse=True)
@@ -52,13 +45,13 @@ def test_iot_job_creates_updates_cancels_and_deletes(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT, description="Firmware 3.0.0")
     signed = {**create, "description": "Firmware 3.0.0, signed"}
     run = target_playbook([
-        task("iot_job", "create", **create),
-        task("iot_job", "again", **create),
-        task("iot_job", "describe", **signed),
-        task("iot_job", "cancel", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
-        task("iot_job", "cancel again", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
-        task("iot_job", "delete", job_id=JOB, state="absent", wait=True, wait_timeout=30),
-        task("iot_job", "delete again", job_id=JOB, state="absent"),
+        module_task("iot_job", "create", **create),
+        module_task("iot_job", "again", **create),
+        module_task("iot_job", "describe", **signed),
+        module_task("iot_job", "cancel", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
+        module_task("iot_job", "cancel again", job_id=JOB, state="canceled", reason_code="BAD_BUILD", comment="halted"),
+        module_task("iot_job", "delete", job_id=JOB, state="absent", wait=True, wait_timeout=30),
+        module_task("iot_job", "delete again", job_id=JOB, state="absent"),
     ])
     assert run.rc == 0, run.output
     created = run.result("create")
@@ -81,9 +74,9 @@ def test_iot_job_creates_updates_cancels_and_deletes(target, target_playbook):
 def test_iot_job_deletes_a_running_job_only_with_force(target, target_playbook):
     target.devices.expect({"dev-1": "IN_PROGRESS"})
     run = target_playbook([
-        task("iot_job", "create", job_id=JOB, targets=THINGS, document=DOCUMENT),
-        task("iot_job", "delete", job_id=JOB, state="absent", ignore_errors=True),
-        task("iot_job", "force", job_id=JOB, state="absent", force=True, wait=True, wait_timeout=30),
+        module_task("iot_job", "create", job_id=JOB, targets=THINGS, document=DOCUMENT),
+        module_task("iot_job", "delete", job_id=JOB, state="absent", ignore_errors=True),
+        module_task("iot_job", "force", job_id=JOB, state="absent", force=True, wait=True, wait_timeout=30),
     ])
     assert "force" in one_line(run, "delete")
     assert run.result("force")["changed"] is True
@@ -93,7 +86,7 @@ def test_iot_job_deletes_a_running_job_only_with_force(target, target_playbook):
 
 def test_iot_job_info_counts_what_the_devices_reported(target, target_playbook):
     finished_job(target, ONE_FAILS)
-    run = target_playbook([task("iot_job_info", "describe", job_id=JOB, include_executions=True)])
+    run = target_playbook([module_task("iot_job_info", "describe", job_id=JOB, include_executions=True)])
     assert run.rc == 0, run.output
     (job,) = run.result("describe")["jobs"]
     assert job["status"] == "COMPLETED" and job["completed_at"]
@@ -115,8 +108,8 @@ def test_iot_job_info_counts_what_the_devices_reported(target, target_playbook):
 def test_iot_job_execution_info_and_lookup_read_the_devices_report(target, target_playbook):
     finished_job(target, ONE_FAILS)
     run = target_playbook([
-        task("iot_job_execution_info", "failed", job_id=JOB, thing_name="dev-2"),
-        task("iot_job_execution_info", "by thing", thing_name="dev-1"),
+        module_task("iot_job_execution_info", "failed", job_id=JOB, thing_name="dev-2"),
+        module_task("iot_job_execution_info", "by thing", thing_name="dev-1"),
         {"name": "lookup", "ansible.builtin.set_fact": {
             "found": "{{ query('iotops.aws.iot_job_execution', 'dev-3', 'dev-2', job_id='" + JOB + "') }}"}},
     ])
@@ -137,11 +130,11 @@ def test_iot_job_execution_cancels_and_deletes(target, target_playbook):
     target.devices.report(JOB)
     execution = dict(job_id=JOB, thing_name="dev-1")
     run = target_playbook([
-        task("iot_job_execution", "cancel", state="canceled", status_details={"ticket": "OPS-1"}, **execution),
-        task("iot_job_execution", "again", state="canceled", **execution),
-        task("iot_job_execution", "running", job_id=JOB, thing_name="dev-2", state="canceled", ignore_errors=True),
-        task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-2", state="canceled", force=True),
-        task("iot_job_execution", "delete", job_id=JOB, thing_name="dev-3", state="absent", execution_number=1),
+        module_task("iot_job_execution", "cancel", state="canceled", status_details={"ticket": "OPS-1"}, **execution),
+        module_task("iot_job_execution", "again", state="canceled", **execution),
+        module_task("iot_job_execution", "running", job_id=JOB, thing_name="dev-2", state="canceled", ignore_errors=True),
+        module_task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-2", state="canceled", force=True),
+        module_task("iot_job_execution", "delete", job_id=JOB, thing_name="dev-3", state="absent", execution_number=1),
     ])
     canceled = run.result("cancel")
     assert canceled["changed"] is True and canceled["execution"]["status"] == "CANCELED"
@@ -160,7 +153,7 @@ def test_an_execution_canceled_with_force_says_so(target, target_playbook):
     target.devices.expect({"dev-1": "IN_PROGRESS"})
     target.client().create_job(jobId=JOB, targets=[target.thing_arn("dev-1")], document=json.dumps(DOCUMENT))
     target.devices.report(JOB)
-    run = target_playbook([task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-1", state="canceled",
+    run = target_playbook([module_task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-1", state="canceled",
                                 force=True)])
     assert run.result("forced")["execution"]["status"] == "CANCELED"
     assert target.client().describe_job_execution(jobId=JOB, thingName="dev-1")["execution"]["forceCanceled"] is True
@@ -180,8 +173,8 @@ def test_deleting_an_unfinished_execution_needs_force(target):
 def test_iot_job_changes_the_retries_of_a_running_job(target, target_playbook):
     create = dict(job_id=JOB, targets=THINGS, document=DOCUMENT)
     run = target_playbook([
-        task("iot_job", "create", retry=[{"failure_type": "FAILED", "number_of_retries": 1}], **create),
-        task("iot_job", "more retries", retry=[{"failure_type": "FAILED", "number_of_retries": 2}], **create),
+        module_task("iot_job", "create", retry=[{"failure_type": "FAILED", "number_of_retries": 1}], **create),
+        module_task("iot_job", "more retries", retry=[{"failure_type": "FAILED", "number_of_retries": 2}], **create),
     ])
     assert run.rc == 0, run.output
     assert run.result("more retries")["changed"] is True
@@ -195,7 +188,7 @@ def test_iot_job_changes_the_retries_of_a_running_job(target, target_playbook):
 ], ids=["all-succeed", "one-fails"])
 def test_the_gate_passes_or_fails_on_what_the_devices_reported(target, target_playbook, outcomes, verdict):
     finished_job(target, outcomes)
-    run = target_playbook([task("iot_job_execution_wait", "gate", ignore_errors=True, job_id=JOB, thing_names=THINGS,
+    run = target_playbook([module_task("iot_job_execution_wait", "gate", ignore_errors=True, job_id=JOB, thing_names=THINGS,
                                 sleep=1, timeout=30)])
     result = run.result("gate")
     assert result["verdict"] == verdict

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from helpers import module_task
+
 pytestmark = pytest.mark.conformance
 
 TEMPLATE = "fw-template"
@@ -17,31 +19,24 @@ SETTINGS = dict(job_template_id=TEMPLATE, description="Firmware 3.0.0", document
                 retry=[{"failure_type": "FAILED", "number_of_retries": 1}], tags={"team": "firmware"})
 
 
-def task(module, name, ignore_errors=False, **options):
-    found = {"name": name, "iotops.aws." + module: options}
-    if ignore_errors:
-        found["ignore_errors"] = True
-    return found
-
-
 def test_iot_job_template_creates_checks_replaces_and_deletes_a_template(target, target_playbook):
     target.devices.register(THINGS)
     newer = {**SETTINGS, "document": {"operation": "install", "version": "3.0.1"}, "replace": True}
     drifted = {**SETTINGS, "in_progress_timeout_minutes": 60}
     run = target_playbook([
-        dict(task("iot_job_template", "create", **SETTINGS), register="made"),
-        task("iot_job_template", "again", **SETTINGS),
-        task("iot_job_template", "drift", ignore_errors=True, **drifted),
-        task("iot_job", "job", job_id="fw-3-0-0", targets=THINGS, job_template_arn="{{ made.job_template.job_template_arn }}"),
-        task("iot_job", "job again", job_id="fw-3-0-0", targets=THINGS,
+        dict(module_task("iot_job_template", "create", **SETTINGS), register="made"),
+        module_task("iot_job_template", "again", **SETTINGS),
+        module_task("iot_job_template", "drift", ignore_errors=True, **drifted),
+        module_task("iot_job", "job", job_id="fw-3-0-0", targets=THINGS, job_template_arn="{{ made.job_template.job_template_arn }}"),
+        module_task("iot_job", "job again", job_id="fw-3-0-0", targets=THINGS,
              job_template_arn="{{ made.job_template.job_template_arn }}"),
-        task("iot_job_template", "replace", **newer),
-        task("iot_job_template", "replace again", **newer),
-        task("iot_job_template_info", "one", job_template_id=TEMPLATE),
-        task("iot_job_template_info", "all"),
-        task("iot_job_template", "delete", job_template_id=TEMPLATE, state="absent"),
-        task("iot_job_template", "delete again", job_template_id=TEMPLATE, state="absent"),
-        task("iot_job_template_info", "gone", job_template_id=TEMPLATE),
+        module_task("iot_job_template", "replace", **newer),
+        module_task("iot_job_template", "replace again", **newer),
+        module_task("iot_job_template_info", "one", job_template_id=TEMPLATE),
+        module_task("iot_job_template_info", "all"),
+        module_task("iot_job_template", "delete", job_template_id=TEMPLATE, state="absent"),
+        module_task("iot_job_template", "delete again", job_template_id=TEMPLATE, state="absent"),
+        module_task("iot_job_template_info", "gone", job_template_id=TEMPLATE),
     ])
     assert [run.result(name)["changed"] for name in ("create", "again", "job", "job again", "replace", "replace again",
                                                      "delete", "delete again")] == [

@@ -6,19 +6,13 @@ from __future__ import annotations
 import pytest
 
 from endpoints import xfail_on_ministack
+from helpers import module_task
 
 pytestmark = pytest.mark.conformance
 
 PARENT = "stages"
 GROUP = "canaries"
 THINGS = ["dev-1", "dev-2", "dev-3"]
-
-
-def task(module, task_name, ignore_errors=False, **options):
-    found = {"name": task_name, "iotops.aws." + module: options}
-    if ignore_errors:
-        found["ignore_errors"] = True
-    return found
 
 
 def test_iot_thing_group_creates_updates_fills_and_deletes_a_group(target, target_playbook):
@@ -28,14 +22,14 @@ def test_iot_thing_group_creates_updates_fills_and_deletes_a_group(target, targe
     update = {**group, "description": "Canary devices", "attributes": {"stage": "2"}, "things": THINGS[1:],
               "purge_things": True}
     run = target_playbook([
-        task("iot_thing_group", "parent", name=PARENT),
-        task("iot_thing_group", "create", **group),
-        task("iot_thing_group", "again", **group),
-        task("iot_thing_group", "update", list_things=True, **update),
-        task("iot_thing_group", "moved", ignore_errors=True, name=GROUP, parent="elsewhere"),
-        task("iot_thing_group_info", "one", name=GROUP),
-        task("iot_thing_group", "delete", name=GROUP, state="absent"),
-        task("iot_thing_group", "delete again", name=GROUP, state="absent"),
+        module_task("iot_thing_group", "parent", name=PARENT),
+        module_task("iot_thing_group", "create", **group),
+        module_task("iot_thing_group", "again", **group),
+        module_task("iot_thing_group", "update", list_things=True, **update),
+        module_task("iot_thing_group", "moved", ignore_errors=True, name=GROUP, parent="elsewhere"),
+        module_task("iot_thing_group_info", "one", name=GROUP),
+        module_task("iot_thing_group", "delete", name=GROUP, state="absent"),
+        module_task("iot_thing_group", "delete again", name=GROUP, state="absent"),
     ])
     assert [run.result(name)["changed"] for name in ("create", "again", "update", "delete", "delete again")] == [
         True, False, True, True, False]
@@ -55,9 +49,9 @@ def test_iot_thing_group_creates_updates_fills_and_deletes_a_group(target, targe
                     "with that parent")
 def test_iot_thing_group_info_lists_the_children_of_a_parent(target, target_playbook):
     run = target_playbook([
-        task("iot_thing_group", "parent", name=PARENT),
-        task("iot_thing_group", "child", name=GROUP, parent=PARENT),
-        task("iot_thing_group_info", "children", parent=PARENT),
+        module_task("iot_thing_group", "parent", name=PARENT),
+        module_task("iot_thing_group", "child", name=GROUP, parent=PARENT),
+        module_task("iot_thing_group_info", "children", parent=PARENT),
     ])
     assert run.rc == 0, run.output
     assert [item["group_name"] for item in run.result("children")["thing_groups"]] == [GROUP]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from interruption import Interruption, gate_polled, kill_when_stopped, stage_written
 
-from helpers import base_env, run_playbook, write_playbook
+from helpers import base_env, notified, run_playbook, staged_fleet, write_playbook, writes
 from local_endpoint import device
 
 JOB = "fw-3-0-0"
@@ -32,7 +32,6 @@ RESULT_TASK = "Set the rollout's result"
 # Devices finish 3 s (of the fleet's request-driven time) after they are notified: each gate polls a few times.
 OK = device("SUCCEEDED", start=0.5, finish=3)
 BAD = device("FAILED", start=0.5, finish=3, details={"reason": "flash write error"})
-WRITES = ("CreateJob", "AssociateTargetsWithJob", "UpdateJob", "CancelJob", "TagResource", "UntagResource")
 
 
 def role_vars(**changes):
@@ -50,13 +49,10 @@ def rollout_tasks(**changes):
     return [{"name": "Roll out", "ansible.builtin.include_role": {"name": "iotops.aws.staged_rollout"}, "vars": role_vars(**changes)}]
 
 
-@pytest.fixture
-def fleet(iot, request_clock):
-    for group, members in GROUPS.items():
-        iot.fleet.ensure_group(group, members)
-    iot.fleet.set_devices(default=OK)
-    request_clock(0.25)
-    return iot
+@pytest.fixture(autouse=True)
+def stages(iot, request_clock):
+    """Every test's iot has the stages' groups, devices that succeed, and a request-driven clock."""
+    staged_fleet(iot, request_clock, GROUPS, OK)
 
 
 def rollout(run):
@@ -70,14 +66,6 @@ def verdicts(result):
     return [(stage["name"], stage["verdict"]) for stage in result["stages"]]
 
 
-def writes(iot):
-    return [call.api for call in iot.calls() if call.api in WRITES]
-
-
-def notified(iot):
-    return {entry["thing"] for entry in iot.fleet.timeline(JOB)}
-
-
 def failure_line(run):
     failed = [r for r in run.results if r["status"] == "failed" and r["task"] == "Fail with the reason of the stage that stopped the rollout"]
     assert failed, run.output
@@ -87,7 +75,7 @@ def failure_line(run):
 
 
 @pytest.mark.smoke
-def test_a_healthy_rollout_passes_every_stage_on_one_job(fleet, playbook):
+def test_a_healthy_rollout_passes_every_stage_on_one_job(iot, playbook):
     run = playbook(rollout_tasks())
     assert run.rc == 0, run.output
     result = rollout(run)
@@ -96,14 +84,14 @@ def test_a_healthy_rollout_passes_every_stage_on_one_job(fleet, playbook):
     assert [stage["counts"] for stage in result["stages"]] == [{"SUCCEEDED": 3}, {"SUCCEEDED": 6}, {"SUCCEEDED": 10}]
     for stage in result["stages"]:
         assert stage["started_at"] <= stage["ended_at"] and stage["failure_reasons"] == {}
-    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
-    job = fleet.fleet.backend.jobs[JOB]
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+    job = iot.fleet.backend.jobs[JOB]
     assert job.target_selection == "CONTINUOUS" and job.status == "IN_PROGRESS"
-    assert notified(fleet) == set(sum(GROUPS.values(), []))
+    assert notified(iot, JOB) == set(sum(GROUPS.values(), []))
 
 
-def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(fleet, playbook):
-    fleet.fleet.set_devices(default=OK, devices={"early-1": BAD})
+def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(iot, playbook):
+    iot.fleet.set_devices(default=OK, devices={"early-1": BAD})
     run = playbook(rollout_tasks())
     assert run.rc != 0
     assert failure_line(run).startswith('Stage "early wave" of job {0} failed: '.format(JOB))
@@ -113,10 +101,10 @@ def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(fle
     early = result["stages"][1]
     assert early["canceled"] is True and early["failure_reasons"] == {"reason": {"flash write error": 1}}
     assert result["stages"][2]["started_at"] is None
-    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
-    job = fleet.fleet.backend.jobs[JOB]
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
+    job = iot.fleet.backend.jobs[JOB]
     assert (job.status, job.reason_code) == ("CANCELED", "GATE_FAILED")
-    assert not notified(fleet) & set(GROUPS["fw-rest"])
+    assert not notified(iot, JOB) & set(GROUPS["fw-rest"])
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -133,12 +121,12 @@ def test_a_failing_stage_cancels_the_job_and_later_stages_are_never_notified(fle
      "staged_rollout_stages[0].thing_group: the stage has 2 targets; name the thing group its gate counts"),
     (dict(staged_rollout_stages=[]), "staged_rollout_stages: give at least one stage"),
 ], ids=["two limits", "no targets", "not a bool", "no job id", "two documents", "same name", "no gate group", "no stage"])
-def test_bad_input_fails_before_any_request(fleet, playbook, changes, message):
+def test_bad_input_fails_before_any_request(iot, playbook, changes, message):
     run = playbook(rollout_tasks(**changes))
     assert run.rc != 0
     failed = [r for r in run.results if r["status"] == "failed"]
     assert len(failed) == 1 and message in failed[0]["result"]["msg"], run.output
-    assert fleet.calls() == []
+    assert iot.calls() == []
 
 
 def run_interrupted(tmp_path, iot, monkeypatch, stage, kind):
@@ -155,18 +143,18 @@ def run_interrupted(tmp_path, iot, monkeypatch, stage, kind):
 @pytest.mark.parametrize("stage", [1, 2, 3])
 @pytest.mark.parametrize("kind", ["write", "gate"], ids=["after the extension", "during the gate"])
 def test_a_rollout_killed_in_any_stage_resumes_to_the_same_verdict_without_a_duplicate_write(
-        tmp_path, fleet, monkeypatch, stage, kind):
-    run = run_interrupted(tmp_path, fleet, monkeypatch, stage, kind)
+        tmp_path, iot, monkeypatch, stage, kind):
+    run = run_interrupted(tmp_path, iot, monkeypatch, stage, kind)
     assert run.rc == 0, run.output
     result = rollout(run)
     assert verdicts(result) == [("canaries", "succeeded"), ("early wave", "succeeded"), ("rest", "succeeded")]
-    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
     # The stages that had passed are gated again, at one poll each.
     assert [s["polls"] for s in result["stages"][:stage - 1]] == [1] * (stage - 1)
-    assert notified(fleet) == set(sum(GROUPS.values(), []))
+    assert notified(iot, JOB) == set(sum(GROUPS.values(), []))
 
 
-def test_a_finished_rollout_run_again_changes_nothing_and_polls_each_stage_once(fleet, playbook):
+def test_a_finished_rollout_run_again_changes_nothing_and_polls_each_stage_once(iot, playbook):
     first = playbook(rollout_tasks())
     assert first.rc == 0, first.output
     again = playbook(rollout_tasks())
@@ -175,45 +163,45 @@ def test_a_finished_rollout_run_again_changes_nothing_and_polls_each_stage_once(
     assert verdicts(result) == verdicts(rollout(first))
     assert [s["polls"] for s in result["stages"]] == [1, 1, 1]
     assert [s["counts"] for s in result["stages"]] == [s["counts"] for s in rollout(first)["stages"]]
-    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
 
 
 @pytest.mark.parametrize("kind", ["finished", "write", "gate"],
                          ids=["after it failed", "after the extension", "during the gate"])
 def test_a_failed_rollout_run_again_fails_at_the_same_stage_without_another_write(
-        tmp_path, fleet, playbook, monkeypatch, kind):
-    fleet.fleet.set_devices(default=OK, devices={"early-1": BAD})
+        tmp_path, iot, playbook, monkeypatch, kind):
+    iot.fleet.set_devices(default=OK, devices={"early-1": BAD})
     if kind == "finished":
         first = playbook(rollout_tasks())
         assert rollout(first)["verdict"] == "failed"
         run = playbook(rollout_tasks())
     else:
-        run = run_interrupted(tmp_path, fleet, monkeypatch, 2, kind)
+        run = run_interrupted(tmp_path, iot, monkeypatch, 2, kind)
     assert run.rc != 0
     assert failure_line(run).startswith('Stage "early wave" of job {0} failed: '.format(JOB))
     result = rollout(run)
     assert result["verdict"] == "failed" and result["canceled"] is True
     assert verdicts(result) == [("canaries", "succeeded"), ("early wave", "failed"), ("rest", "not_started")]
     assert result["stages"][0]["polls"] == 1
-    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
-    assert not notified(fleet) & set(GROUPS["fw-rest"])
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "CancelJob"]
+    assert not notified(iot, JOB) & set(GROUPS["fw-rest"])
 
 
-def test_check_mode_sends_no_write_and_stops_at_the_first_stage_that_would_change_the_job(fleet, playbook):
+def test_check_mode_sends_no_write_and_stops_at_the_first_stage_that_would_change_the_job(iot, playbook):
     fresh = playbook(rollout_tasks(), check=True)
     assert fresh.rc == 0, fresh.output
     assert verdicts(rollout(fresh)) == [("canaries", "waiting"), ("early wave", "not_started"), ("rest", "not_started")]
-    assert writes(fleet) == [] and fleet.fleet.backend.jobs == {}
+    assert writes(iot) == [] and iot.fleet.backend.jobs == {}
     done = playbook(rollout_tasks())
     assert done.rc == 0, done.output
     again = playbook(rollout_tasks(), check=True)
     assert again.rc == 0, again.output
     assert rollout(again)["verdict"] == "succeeded"
-    assert writes(fleet) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
+    assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
 
 
-def test_the_report_is_written_from_the_rollout_whatever_the_verdict(fleet, playbook, tmp_path):
-    fleet.fleet.set_devices(default=OK, devices={"early-1": BAD})
+def test_the_report_is_written_from_the_rollout_whatever_the_verdict(iot, playbook, tmp_path):
+    iot.fleet.set_devices(default=OK, devices={"early-1": BAD})
     run = playbook(rollout_tasks(staged_rollout_report_dir=str(tmp_path / "reports" / "fw")))
     assert run.rc != 0
     report = run.result("Write the report, whatever the verdict")
