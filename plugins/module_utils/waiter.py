@@ -593,8 +593,11 @@ class StagePoller:
         """The members' executions that did not succeed; a stage can be
         90,000 strong."""
         executions = []
+        # A member's status read after the round's DescribeJob is newer than
+        # the job's counts: a status either shows is listed.
+        seen = {observed.status for observed in self.seen.values()}
         for status in sorted(UNSUCCESSFUL_STATUSES):
-            if not job.counts.get(status):
+            if not job.counts.get(status) and status not in seen:
                 continue
             try:
                 executions.extend(read_again(self._member_executions_in, status))

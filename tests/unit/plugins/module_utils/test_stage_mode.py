@@ -204,6 +204,24 @@ def test_a_stage_fails_on_its_own_failures_and_reports_only_its_members():
     assert "1 of 4 executions failed" in result["msg"]
 
 
+class CountsBehindClient(StageClient):
+    """A member fails between the round's DescribeJob and its describe: the
+    job's counts do not show the failure yet."""
+
+    def describe_job(self, jobId):
+        answer = super().describe_job(jobId)
+        self.statuses = dict(self.statuses, **{"a-00000": "FAILED"})
+        return answer
+
+
+def test_a_failure_newer_than_the_jobs_counts_is_still_reported():
+    stage = names("a", 2)
+    client = CountsBehindClient([{"statuses": dict.fromkeys(stage, "IN_PROGRESS")}], group=stage)
+    result = wait(client, policy=GatePolicy(max_failures=0))
+    assert result["verdict"] == "failed" and result["polls"] == 1
+    assert [e["thing_name"] for e in result["job_executions"]] == ["a-00000"]
+
+
 def test_a_missing_group_fails_at_once_naming_it_and_the_region():
     client = StageClient([{"statuses": {"a-1": "QUEUED"}}], group=None)
     clock = FakeClock()
