@@ -182,9 +182,9 @@ def staged_fleet(iot, request_clock, groups: dict, default) -> None:
     request_clock(0.25)
 
 
-def module_task(module: str, name: str, ignore_errors: bool = False, **options) -> dict:
-    """A task of the collection's ``module`` with ``options``."""
-    found = {"name": name, "iotops.aws." + module: options}
+def module_task(module: str, task_name: str, ignore_errors: bool = False, **options) -> dict:
+    """A task of the collection's ``module`` with ``options`` (which may have a ``name``)."""
+    found = {"name": task_name, "iotops.aws." + module: options}
     if ignore_errors:
         found["ignore_errors"] = True
     return found

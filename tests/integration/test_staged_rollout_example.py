@@ -29,7 +29,7 @@ BAD = Device.from_dict(dict(outcome="FAILED", start=0.5, finish=3, details={"rea
 
 @pytest.fixture(autouse=True)
 def stages(iot, request_clock):
-    """Every test's iot has the stages' groups, devices that succeed, and a request-driven clock."""
+    """Every test's fleet has the stages' groups, devices that succeed, and a request-driven clock."""
     staged_fleet(iot, request_clock, GROUPS, OK)
 
 
@@ -56,7 +56,7 @@ def test_every_stage_passes_and_reaches_every_group(tmp_path, iot):
     assert writes(iot) == ["CreateJob", "AssociateTargetsWithJob", "AssociateTargetsWithJob"]
     assert verdicts(run) == ["succeeded"] * 3
     assert rollout(run)["stages"][2]["counts"] == {"SUCCEEDED": 10}
-    assert run.result("Report the rollout")["msg"] == "fw-2-4-1: canaries succeeded, early wave succeeded, rest of the iot succeeded"
+    assert run.result("Report the rollout")["msg"] == "fw-2-4-1: canaries succeeded, early wave succeeded, rest of the fleet succeeded"
     assert notified(iot, JOB) == set(sum(GROUPS.values(), []))
     assert (tmp_path / "reports" / "fw-2-4-1.html").is_file() and (tmp_path / "reports" / "fw-2-4-1.md").is_file()
 

@@ -51,7 +51,7 @@ def rollout_tasks(**changes):
 
 @pytest.fixture(autouse=True)
 def stages(iot, request_clock):
-    """Every test's iot has the stages' groups, devices that succeed, and a request-driven clock."""
+    """Every test's fleet has the stages' groups, devices that succeed, and a request-driven clock."""
     staged_fleet(iot, request_clock, GROUPS, OK)
 
 
