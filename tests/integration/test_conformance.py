@@ -153,8 +153,8 @@ def test_an_execution_canceled_with_force_says_so(target, target_playbook):
     target.devices.expect({"dev-1": "IN_PROGRESS"})
     target.client().create_job(jobId=JOB, targets=[target.thing_arn("dev-1")], document=json.dumps(DOCUMENT))
     target.devices.report(JOB)
-    run = target_playbook([module_task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-1", state="canceled",
-                                force=True)])
+    run = target_playbook([module_task("iot_job_execution", "forced", job_id=JOB, thing_name="dev-1",
+                                       state="canceled", force=True)])
     assert run.result("forced")["execution"]["status"] == "CANCELED"
     assert target.client().describe_job_execution(jobId=JOB, thingName="dev-1")["execution"]["forceCanceled"] is True
 
@@ -188,8 +188,8 @@ def test_iot_job_changes_the_retries_of_a_running_job(target, target_playbook):
 ], ids=["all-succeed", "one-fails"])
 def test_the_gate_passes_or_fails_on_what_the_devices_reported(target, target_playbook, outcomes, verdict):
     finished_job(target, outcomes)
-    run = target_playbook([module_task("iot_job_execution_wait", "gate", ignore_errors=True, job_id=JOB, thing_names=THINGS,
-                                sleep=1, timeout=30)])
+    run = target_playbook([module_task("iot_job_execution_wait", "gate", ignore_errors=True, job_id=JOB,
+                                       thing_names=THINGS, sleep=1, timeout=30)])
     result = run.result("gate")
     assert result["verdict"] == verdict
     if verdict == "failed":
