@@ -211,16 +211,8 @@ class FleetPoller:
 
     def final_executions(self, job, read_again, secrets=()):
         """Only what did not succeed; a fleet can be 100,000 strong."""
-        executions = []
-        for status in sorted(UNSUCCESSFUL_STATUSES):
-            if job.counts.get(status):
-                try:
-                    executions.extend(read_again(self._executions_in, status))
-                except aws_errors() as exc:
-                    # The verdict stands, but the list is short: say so.
-                    self.report_gap = describe_error(exc, "could not list the {0} executions".format(status), secrets)
-                    break
-        return executions
+        statuses = [status for status in sorted(UNSUCCESSFUL_STATUSES) if job.counts.get(status)]
+        return _listed_by_status(self, statuses, self._executions_in, read_again, secrets)
 
     def _executions_in(self, status):
         return [shape_execution_summary(summary, job_id=self.request.job_id)
@@ -592,19 +584,11 @@ class StagePoller:
     def final_executions(self, job, read_again, secrets=()):
         """The members' executions that did not succeed; a stage can be
         90,000 strong."""
-        executions = []
         # A member's status read after the round's DescribeJob is newer than
         # the job's counts: a status either shows is listed.
         seen = {observed.status for observed in self.seen.values()}
-        for status in sorted(UNSUCCESSFUL_STATUSES):
-            if not job.counts.get(status) and status not in seen:
-                continue
-            try:
-                executions.extend(read_again(self._member_executions_in, status))
-            except aws_errors() as exc:
-                self.report_gap = describe_error(exc, "could not list the {0} executions".format(status), secrets)
-                break
-        return executions
+        statuses = [status for status in sorted(UNSUCCESSFUL_STATUSES) if job.counts.get(status) or status in seen]
+        return _listed_by_status(self, statuses, self._member_executions_in, read_again, secrets)
 
     def _member_executions_in(self, status):
         items = []
@@ -612,6 +596,20 @@ class StagePoller:
             if _thing_of(summary) in self.members:
                 items.append(shape_execution_summary(summary, job_id=self.request.job_id))
         return items
+
+
+def _listed_by_status(poller, statuses, read, read_again, secrets):
+    """The executions ``read`` lists in each of ``statuses``; a failed list
+    ends the report there, the verdict standing, and ``poller.report_gap``
+    says so."""
+    executions = []
+    for status in statuses:
+        try:
+            executions.extend(read_again(read, status))
+        except aws_errors() as exc:
+            poller.report_gap = describe_error(exc, "could not list the {0} executions".format(status), secrets)
+            break
+    return executions
 
 
 def _thing_of(summary):
