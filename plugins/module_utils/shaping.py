@@ -33,7 +33,7 @@ UNSET_WHEN_EMPTY = ("abort_config", "job_executions_retry_config", "job_executio
 COUNT_KEY_OF_STATUS = dict((status, "number_of_{0}_things".format(status.lower())) for status in JOB_EXECUTION_STATUSES)
 # camel_dict_to_snake_dict honours ignore_list at the top level only, so the
 # map that holds detailsMap is kept whole and unwrapped in shape_execution.
-VERBATIM_KEYS = ["statusDetails", "documentParameters"]
+VERBATIM_KEYS = ["statusDetails", "documentParameters", "attributes"]
 
 
 def _iso_timestamps(value):

@@ -26,6 +26,13 @@ THING_ARN = re.compile(IOT_ARN_PREFIX + r"thing/(?P<name>[^/]+)")
 THING_GROUP_ARN = re.compile(IOT_ARN_PREFIX + r"thinggroup/(?P<name>" + THING_NAME_PATTERN + ")")
 # AWS's pattern for an ARN of any kind (a job template, a package version).
 ARN = re.compile(r"arn:[!-~]{1,1596}")
+# The software package catalog's names (PackageName, VersionName).
+PACKAGE_NAME_PATTERN = r"[a-zA-Z0-9_.-]{1,128}"
+VERSION_NAME_PATTERN = r"[a-zA-Z0-9_.-]{1,64}"
+PACKAGE_NAME = re.compile(PACKAGE_NAME_PATTERN)
+VERSION_NAME = re.compile(VERSION_NAME_PATTERN)
+PACKAGE_VERSION_ARN = re.compile(IOT_ARN_PREFIX + r"package/(?P<package>" + PACKAGE_NAME_PATTERN + r")/version/(?P<version>"
+                                 + VERSION_NAME_PATTERN + ")")
 
 
 class InvalidOption(ValueError):
@@ -45,6 +52,20 @@ def shown(value, limit=40):
 def check_job_id(value, option="job_id"):
     if not isinstance(value, str) or not JOB_ID.fullmatch(value):
         raise InvalidOption(option, "{0} is not a job ID: use 1 to 64 characters of a-z, A-Z, 0-9, _ and -".format(shown(value)))
+    return value
+
+
+def check_package_name(value, option="package"):
+    if not isinstance(value, str) or not PACKAGE_NAME.fullmatch(value):
+        raise InvalidOption(option, "{0} is not a package name: use 1 to 128 characters of a-z, A-Z, 0-9, _, . and -".format(
+            shown(value)))
+    return value
+
+
+def check_version_name(value, option="version"):
+    if not isinstance(value, str) or not VERSION_NAME.fullmatch(value):
+        raise InvalidOption(option, "{0} is not a package version name: use 1 to 64 characters of a-z, A-Z, 0-9, _, . and -".format(
+            shown(value)))
     return value
 
 
