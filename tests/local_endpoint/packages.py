@@ -15,6 +15,7 @@ the simulator's; the codes are those of the API reference.
 
 from __future__ import annotations
 
+import json
 import re
 
 from moto.core.exceptions import JsonRESTError
@@ -134,7 +135,7 @@ def check_deployable(backend, arns) -> None:
                 "DEPRECATED version.".format(arn, found["status"]))
 
 
-def deployed_versions(backend, arns) -> dict[str, str]:
+def deployed_versions(arns) -> dict[str, str]:
     """{package: version} of a job's destinationPackageVersions."""
     named = (VERSION_ARN.fullmatch(arn) for arn in arns or [])
     return {match.group(3): match.group(4) for match in named if match}
@@ -403,3 +404,26 @@ _ORIGINAL: dict = {}
 
 def install() -> None:
     install_patches(PATCHES, _ORIGINAL)
+
+
+# -- the $package shadow ----------------------------------------------------------
+PACKAGE_SHADOW = "$package"
+
+
+def record_deployment(backend, job, thing_arn: str) -> None:
+    """An execution of ``job`` succeeded on the thing: with the account's
+    versionUpdateByJobsConfig enabled, AWS reports each of the job's
+    destinationPackageVersions in the thing's reserved named shadow
+    $package, as {package: {"version": version}}."""
+    versions = deployed_versions((getattr(job, "iotops_extra", None) or {}).get("destinationPackageVersions"))
+    if not versions or not updates_shadows(backend):
+        return
+    from moto.iotdata.models import iotdata_backends
+
+    thing = thing_arn.split(":thing/", 1)[-1]
+    reported = {package: {"version": version} for package, version in versions.items()}
+    try:
+        iotdata_backends[backend.account_id][backend.region_name].update_thing_shadow(
+            thing, json.dumps({"state": {"reported": reported}}), PACKAGE_SHADOW)
+    except ResourceNotFoundException:
+        pass  # a target the fleet runs without registering it as a thing has no shadow

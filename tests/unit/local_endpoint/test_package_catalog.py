@@ -5,10 +5,13 @@ destinationPackageVersions.  Plain boto3 clients against the endpoint."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
 from helpers import package_version
+from local_endpoint import device
 
 ARN = "arn:aws:iot:us-east-1:123456789012:package/fw"
 # clientTokens are 36 to 64 characters.
@@ -278,3 +281,30 @@ def test_a_create_whose_answer_was_lost_is_retried_with_its_token_into_one_versi
     assert [(call.attempt, call.fault) for call in calls] == [(1, "lose_answer"), (2, None)]
     assert calls[0].query == calls[1].query and "clientToken=" in calls[0].query, "botocore resent the same token"
     assert len(api.list_package_versions(packageName="fw")["packageVersionSummaries"]) == 1
+
+
+def package_shadow(iot, thing):
+    """The thing's reserved $package shadow's reported state, or None."""
+    try:
+        answer = iot.client("iot-data").get_thing_shadow(thingName=thing, shadowName="$package")
+    except ClientError as failure:
+        assert failure.response["Error"]["Code"] == "ResourceNotFoundException"
+        return None
+    return json.loads(answer["payload"].read())["state"]["reported"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_succeeded_execution_reports_the_versions_in_the_package_shadow_when_enabled(iot, api, enabled):
+    if enabled:
+        api.update_package_configuration(versionUpdateByJobsConfig={
+            "enabled": True, "roleArn": "arn:aws:iam::123456789012:role/package-shadow"})
+    versions = [package_version(iot, "fw", "2.4.1"), package_version(iot, "bootloader", "7", "DEPRECATED")]
+    iot.fleet.ensure_things(["sensor-1", "sensor-2"])
+    iot.fleet.set_devices(default=device("SUCCEEDED", start=0, finish=0),
+                          devices={"sensor-2": device("FAILED", start=0, finish=0)})
+    api.create_job(jobId="fw-1", targets=[iot.fleet.thing_arn("sensor-1"), iot.fleet.thing_arn("sensor-2")],
+                   document="{}", destinationPackageVersions=versions)
+    iot.fleet.settle("fw-1")
+    expected = {"fw": {"version": "2.4.1"}, "bootloader": {"version": "7"}} if enabled else None
+    assert package_shadow(iot, "sensor-1") == expected
+    assert package_shadow(iot, "sensor-2") is None, "a failed execution reports nothing"
