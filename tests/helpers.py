@@ -263,6 +263,16 @@ def package_version(iot, package: str, version: str, status: str = "PUBLISHED", 
     return arn
 
 
+def package_shadow(iot, thing):
+    """The thing's reserved $package shadow's reported state, or None."""
+    try:
+        answer = iot.client("iot-data").get_thing_shadow(thingName=thing, shadowName="$package")
+    except ClientError as failure:
+        assert failure.response["Error"]["Code"] == "ResourceNotFoundException"
+        return None
+    return json.loads(answer["payload"].read())["state"]["reported"]
+
+
 # -- stand-ins for AWS ----------------------------------------------------------
 def client_error(code: str, status: int, message: str = "denied", operation: str = "DescribeJob",
                  **metadata) -> ClientError:

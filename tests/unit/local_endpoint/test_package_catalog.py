@@ -5,12 +5,10 @@ destinationPackageVersions.  Plain boto3 clients against the endpoint."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import package_version
+from helpers import package_shadow, package_version
 from local_endpoint import device
 
 ARN = "arn:aws:iot:us-east-1:123456789012:package/fw"
@@ -283,16 +281,6 @@ def test_a_create_whose_answer_was_lost_is_retried_with_its_token_into_one_versi
     assert [(call.attempt, call.fault) for call in calls] == [(1, "lose_answer"), (2, None)]
     assert calls[0].query == calls[1].query and "clientToken=" in calls[0].query, "botocore resent the same token"
     assert len(api.list_package_versions(packageName="fw")["packageVersionSummaries"]) == 1
-
-
-def package_shadow(iot, thing):
-    """The thing's reserved $package shadow's reported state, or None."""
-    try:
-        answer = iot.client("iot-data").get_thing_shadow(thingName=thing, shadowName="$package")
-    except ClientError as failure:
-        assert failure.response["Error"]["Code"] == "ResourceNotFoundException"
-        return None
-    return json.loads(answer["payload"].read())["state"]["reported"]
 
 
 @pytest.mark.parametrize("config, reports", [
