@@ -53,8 +53,8 @@ attributes:
 notes:
   - "Needs the IAM actions C(iot:GetPackageConfiguration) and C(iot:UpdatePackageConfiguration), and C(iam:PassRole)
     on O(version_update_by_jobs.role_arn)."
-  - The configuration is the account's, one a region, so the module has no C(state): it is never created or
-    deleted.
+  - The configuration is the account's, one a region. It is never created or deleted, so the module has no
+    C(state).
 seealso:
   - module: iotops.aws.iot_package
   - module: iotops.aws.iot_package_version
