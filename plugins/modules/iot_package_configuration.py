@@ -57,7 +57,6 @@ notes:
     C(state).
 seealso:
   - module: iotops.aws.iot_package
-  - module: iotops.aws.iot_package_version
   - module: iotops.aws.iot_job
 """
 

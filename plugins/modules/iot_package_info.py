@@ -41,7 +41,6 @@ notes:
     C(iot:GetPackageVersion) and C(iot:ListTagsForResource)."
 seealso:
   - module: iotops.aws.iot_package
-  - module: iotops.aws.iot_package_version
 extends_documentation_fragment:
   - iotops.aws.connection
 """
