@@ -4,12 +4,13 @@
 
 """The options of iot_package, iot_package_configuration and
 iot_package_info, and their checks before any request.  A package's
-tags are the shared TAGS setting; its description is shorter than a
-job's (AWS's ResourceDescription)."""
+tags are the shared TAGS setting."""
 
 from __future__ import annotations
 
-from ansible_collections.iotops.aws.plugins.module_utils.job_options import TAGS, Setting, argument_spec, check_settings
+from dataclasses import replace
+
+from ansible_collections.iotops.aws.plugins.module_utils.job_options import DESCRIPTION, TAGS, argument_spec, check_settings
 from ansible_collections.iotops.aws.plugins.module_utils.validation import (
     IAM_ROLE_ARN,
     InvalidOption,
@@ -20,14 +21,8 @@ from ansible_collections.iotops.aws.plugins.module_utils.validation import (
 )
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import PACKAGE_VERSION_STATUSES
 
-# The description of a package or a package version.
-CATALOG_DESCRIPTION = Setting(
-    name="description",
-    spec=dict(description=dict(type="str")),
-    member="description",
-    check=lambda value: check_text("description", value, 1024),
-    to_request=lambda value: value,
-)
+# The description of a package or a package version: a job's, but shorter (AWS's ResourceDescription).
+CATALOG_DESCRIPTION = replace(DESCRIPTION, check=lambda value: check_text("description", value, 1024))
 
 PACKAGE_ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),

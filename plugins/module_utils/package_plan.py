@@ -17,7 +17,7 @@ the package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Mapping, Optional
+from typing import List, Optional, Tuple
 
 from ansible_collections.iotops.aws.plugins.module_utils.job_options import tag_changes, tag_requests
 from ansible_collections.iotops.aws.plugins.module_utils.package_lifecycle import DEFAULTABLE
@@ -35,11 +35,10 @@ class PackagePlan:
     ``writes()``, and what to tell; no request when ``error`` is set."""
 
     package: str
-    package_arn: Optional[str] = None
     create: Optional[dict] = None
     update: Optional[dict] = None
-    tag: Mapping[str, str] = field(default_factory=dict)
-    untag: List[str] = field(default_factory=list)
+    # TagResource and UntagResource, as job_options.tag_requests gives them.
+    tagging: List[Tuple[str, Optional[dict]]] = field(default_factory=list)
     versions_to_delete: List[str] = field(default_factory=list)
     delete: Optional[dict] = None
     diff: dict = field(default_factory=_no_change)
@@ -51,8 +50,7 @@ class PackagePlan:
         tags with CreatePackage; the versions go before their package."""
         if self.error:
             return []
-        requests = [("CreatePackage", self.create), ("UpdatePackage", self.update)]
-        requests.extend(tag_requests(self.package_arn, self.tag, self.untag))
+        requests = [("CreatePackage", self.create), ("UpdatePackage", self.update)] + self.tagging
         requests.extend(("DeletePackageVersion", dict(packageName=self.package, versionName=version))
                         for version in self.versions_to_delete)
         requests.append(("DeletePackage", self.delete))
@@ -110,7 +108,7 @@ def plan_present(params, package=None, tags=None, default_version=None):
     if package is None:
         return _create(params)
     name = params["name"]
-    plan = PackagePlan(name, package_arn=package.get("package_arn"))
+    plan = PackagePlan(name)
     current_default = package.get("default_version_name")
     changes = {}
     if params.get("description") is not None and params["description"] != (package.get("description") or ""):
@@ -128,7 +126,7 @@ def plan_present(params, package=None, tags=None, default_version=None):
     wanted_tags = tags
     if params.get("tags") is not None:
         wanted_tags = dict(params["tags"]) if params.get("purge_tags", True) else dict(tags or {}, **params["tags"])
-        plan.tag, plan.untag = tag_changes(tags, wanted_tags)
+        plan.tagging = tag_requests(package.get("package_arn"), *tag_changes(tags, wanted_tags))
     after = dict(package, description=changes.get("description", package.get("description")),
                  default_version_name=None if changes.get("unsetDefaultVersion") else changes.get("defaultVersionName",
                                                                                                    current_default))
@@ -146,8 +144,7 @@ def plan_absent(name, package=None, versions=(), force=False):
         return PackagePlan(name, error="force: package {0!r} has {1} version{2} ({3}), and AWS deletes only a package "
                            "without versions: set force=true to delete them too, or delete them first".format(
                                name, len(versions), "" if len(versions) == 1 else "s", ", ".join(versions)))
-    plan = PackagePlan(name, package_arn=package.get("package_arn"), versions_to_delete=versions,
-                       delete=dict(packageName=name))
+    plan = PackagePlan(name, versions_to_delete=versions, delete=dict(packageName=name))
     if versions and package.get("default_version_name") is not None:
         plan.update = dict(packageName=name, unsetDefaultVersion=True)
     before = _shown_package(package, None)

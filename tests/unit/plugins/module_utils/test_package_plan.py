@@ -91,7 +91,8 @@ def test_tags_change_in_place_and_are_purged_unless_asked_not_to():
     assert found.writes() == [("TagResource", {"resourceArn": ARN, "tags": [{"Key": "team", "Value": "fw"}]}),
                               ("UntagResource", {"resourceArn": ARN, "tagKeys": ["old"]})]
     kept = plan(tags={"team": "fw"}, purge_tags=False, current_tags={"old": "x"})
-    assert kept.untag == [] and kept.diff == {"before": {"tags": {}}, "after": {"tags": {"team": "fw"}}}
+    assert kept.writes() == [("TagResource", {"resourceArn": ARN, "tags": [{"Key": "team", "Value": "fw"}]})]
+    assert kept.diff == {"before": {"tags": {}}, "after": {"tags": {"team": "fw"}}}
 
 
 def test_absent_deletes_only_an_existing_package():
