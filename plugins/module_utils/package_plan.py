@@ -127,9 +127,9 @@ def plan_present(params, package=None, tags=None, default_version=None):
     if params.get("tags") is not None:
         wanted_tags = dict(params["tags"]) if params.get("purge_tags", True) else dict(tags or {}, **params["tags"])
         plan.tagging = tag_requests(package.get("package_arn"), *tag_changes(tags, wanted_tags))
+    default_after = None if changes.get("unsetDefaultVersion") else changes.get("defaultVersionName", current_default)
     after = dict(package, description=changes.get("description", package.get("description")),
-                 default_version_name=None if changes.get("unsetDefaultVersion") else changes.get("defaultVersionName",
-                                                                                                   current_default))
+                 default_version_name=default_after)
     plan.diff = before_after(_shown_package(package, tags), _shown_package(after, wanted_tags))
     return plan
 

@@ -148,8 +148,8 @@ def _described(client, params):
     found = dict(packages=[package] if package else [],
                  versions=list(packages_read.package_versions(client, name, status)) if package else [])
     if version is not None:
-        found["package_version"] = package and _tagged(client, packages_read.get_package_version(client, name, version),
-                                                        "package_version_arn")
+        described = packages_read.get_package_version(client, name, version) if package else None
+        found["package_version"] = _tagged(client, described, "package_version_arn")
     return found
 
 

@@ -45,8 +45,7 @@ def test_create_then_rerun_reports_unchanged_with_diff_and_no_secret(iot, playbo
     assert package["description"] == "Firmware of the field sensors" and package["default_version_name"] is None
     assert package["tags"] == {"team": "firmware"} and package["creation_date"]
     assert created["package"] == package
-    assert created["diff"] == {"before": {}, "after": {"description": "Firmware of the field sensors",
-                                                      "tags": {"team": "firmware"}}}
+    assert created["diff"] == {"before": {}, "after": settings}
     assert again["diff"] == {"before": {}, "after": {}}
     assert writes(iot) == ["CreatePackage"]
     assert run.result("one")["packages"] == [package] and run.result("one")["versions"] == []

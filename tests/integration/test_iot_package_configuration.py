@@ -67,10 +67,10 @@ def test_check_mode_predicts_the_change_and_sends_no_write(iot, playbook):
 
 BAD_INPUT = [
     (dict(enabled=True), "version_update_by_jobs.role_arn: is needed with enabled=true"),
-    (dict(enabled=True, role_arn="iot-package-shadow"), "version_update_by_jobs.role_arn: 'iot-package-shadow' is not an "
-                                                        "IAM role ARN"),
-    (dict(enabled=True, role_arn="arn:aws:iot:us-east-1:123456789012:thing/x"), "version_update_by_jobs.role_arn: "
-                                                                               "'arn:aws:iot:us-east-1"),
+    (dict(enabled=True, role_arn="iot-package-shadow"),
+     "version_update_by_jobs.role_arn: 'iot-package-shadow' is not an IAM role ARN"),
+    (dict(enabled=True, role_arn="arn:aws:iot:us-east-1:123456789012:thing/x"),
+     "version_update_by_jobs.role_arn: 'arn:aws:iot:us-east-1"),
     (dict(enabled="sometimes", role_arn=ROLE), "version_update_by_jobs.enabled: must be a boolean"),
 ]
 

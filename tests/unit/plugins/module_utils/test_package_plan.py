@@ -34,14 +34,14 @@ def params(**given):
     return found
 
 
-def plan(package=PACKAGE, current_tags=None, version=None, **given):
+def plan(package=None, current_tags=None, version=None, **given):
     """The plan against PACKAGE unless another ``package`` is given; ``version``
     is what AWS says of the version O(default_version) names."""
-    return plan_present(params(**given), package, current_tags or {}, version)
+    return plan_present(params(**given), PACKAGE if package is None else package, current_tags or {}, version)
 
 
 def test_a_new_package_is_created_with_its_description_and_tags_as_a_map():
-    found = plan(None, description="Firmware", tags={"team": "fw"})
+    found = plan_present(params(description="Firmware", tags={"team": "fw"}), None)
     assert found.writes() == [("CreatePackage", {"packageName": "fw", "description": "Firmware", "tags": {"team": "fw"}})]
     assert found.diff == {"before": {}, "after": {"description": "Firmware", "tags": {"team": "fw"}}}
 
@@ -82,7 +82,7 @@ def test_a_missing_or_draft_default_version_is_an_error_and_nothing_is_sent(vers
 
 
 def test_a_new_package_cannot_have_a_default_version_yet():
-    found = plan(None, default_version="1.0")
+    found = plan_present(params(default_version="1.0"), None)
     assert found.error.startswith("default_version: package 'fw' has no version '1.0'") and found.writes() == []
 
 
@@ -119,7 +119,7 @@ def test_force_unsets_the_default_then_deletes_each_version_then_the_package():
     ]
     assert found.diff["before"]["versions"] == ["1.0", "2.0"] and found.diff["after"] == {}
     no_default = plan_absent("fw", dict(PACKAGE, default_version_name=None), ["1.0"], force=True)
-    assert [operation for operation, _ in no_default.writes()] == ["DeletePackageVersion", "DeletePackage"]
+    assert [write[0] for write in no_default.writes()] == ["DeletePackageVersion", "DeletePackage"]
 
 
 def configuration(enabled, role_arn=None):
