@@ -174,14 +174,14 @@ class ConfigurationPlan:
 def plan_configuration(wanted, current):
     """The plan that brings ``current`` ({enabled, role_arn}, as
     packages_read reads it) to O(version_update_by_jobs) ``wanted``.  A
-    role left unset is left as AWS has it."""
+    role left unset is kept: the request sends the current one again."""
     after = dict(current, enabled=wanted["enabled"])
     if wanted.get("role_arn") is not None:
         after["role_arn"] = wanted["role_arn"]
     if after == current:
         return ConfigurationPlan()
     config = dict(enabled=after["enabled"])
-    if wanted.get("role_arn") is not None:
-        config["roleArn"] = wanted["role_arn"]
+    if after["role_arn"] is not None:
+        config["roleArn"] = after["role_arn"]  # the request replaces the whole config, role included
     return ConfigurationPlan(update=dict(versionUpdateByJobsConfig=config),
                              diff=before_after(dict(version_update_by_jobs=current), dict(version_update_by_jobs=after)))

@@ -37,7 +37,7 @@ options:
       role_arn:
         description:
           - The IAM role AWS IoT Jobs assumes to update the shadow, as an ARN (V(arn:aws:iam::<account>:role/<name>)).
-          - Needed with O(version_update_by_jobs.enabled=true). Unset with V(false), the role is left as AWS has it.
+          - Needed with O(version_update_by_jobs.enabled=true). Unset with V(false), the current role is kept.
           - The role must trust C(iot.amazonaws.com) and allow C(iot:UpdateThingShadow) and C(iot:GetThingShadow) on
             the things' V($package) shadows.
         type: str

@@ -36,7 +36,7 @@ def test_enable_then_rerun_then_disable_keeping_the_role_with_diff_and_no_secret
     assert run.result("enable")["package_configuration"] == {"version_update_by_jobs": ON}
     assert run.result("enable")["diff"] == {"before": {"version_update_by_jobs": OFF}, "after": {"version_update_by_jobs": ON}}
     assert run.result("again")["diff"] == {"before": {}, "after": {}}
-    # AWS keeps the role when jobs stop updating the shadow; unset, the option leaves it.
+    # role_arn unset: the module sends the current role again, as the request replaces the whole config.
     assert run.result("disable")["package_configuration"] == {"version_update_by_jobs": dict(ON, enabled=False)}
     assert writes(iot) == ["UpdatePackageConfiguration"] * 2
     assert aws_configuration(iot) == {"enabled": False, "roleArn": ROLE}

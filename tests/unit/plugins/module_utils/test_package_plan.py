@@ -145,9 +145,9 @@ def test_the_configuration_as_it_is_changes_nothing():
     assert plan_configuration(configuration(True, ROLE), on).writes() == []
 
 
-def test_disabling_leaves_the_role_as_aws_has_it_unless_given():
+def test_disabling_keeps_the_role_unless_another_is_given():
     found = plan_configuration(configuration(False), dict(enabled=True, role_arn=ROLE))
-    assert found.update == {"versionUpdateByJobsConfig": {"enabled": False}}
+    assert found.update == {"versionUpdateByJobsConfig": {"enabled": False, "roleArn": ROLE}}
     other = ROLE + "-2"
     assert plan_configuration(configuration(True, other), dict(enabled=True, role_arn=ROLE)).update == {
         "versionUpdateByJobsConfig": {"enabled": True, "roleArn": other}}
