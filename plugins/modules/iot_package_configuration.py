@@ -12,9 +12,9 @@ version_added: 0.2.0
 description:
   - Sets the account's software package configuration, idempotently. Run it again with the same options and it changes
     nothing.
-  - With O(version_update_by_jobs.enabled=true), a job that names package versions (the
-    O(iotops.aws.iot_job#module:destination_package_versions) of M(iotops.aws.iot_job)) writes them to each device's
-    reserved named shadow V($package) when the device's execution succeeds. Without it, the shadow is not updated.
+  - With O(version_update_by_jobs.enabled=true), a job that names package versions
+    (O(iotops.aws.iot_job#module:destination_package_versions)) writes them to each device's reserved named shadow
+    V($package) when the device's execution succeeds. Without it, the shadow is not updated.
   - Reads the configuration (C(GetPackageConfiguration)) and sends C(UpdatePackageConfiguration) only when it differs.
   - Every option is checked before the first request. A bad value fails with one line that names the option, and
     nothing is sent.
