@@ -91,7 +91,7 @@ def _plain(method, operation):
 
 def _creating(method, operation, arn_member):
     """A create whose answer must name what it created (``arn_member``); returns botocore's answer.
-    Neither CreateJobTemplate nor CreateThingGroup takes a client token."""
+    Neither CreateJobTemplate nor CreateThingGroup takes a client token; CreatePackage does."""
     def create(client, request):
         response = _write(getattr(client, method), operation, request)
         answer_member(response, operation, arn_member, str)
@@ -121,6 +121,16 @@ WRITES = dict(
     # One thing into (or out of) one group a call: AWS has no batch form.
     AddThingToThingGroup=_plain("add_thing_to_thing_group", "AddThingToThingGroup"),
     RemoveThingFromThingGroup=_plain("remove_thing_from_thing_group", "RemoveThingFromThingGroup"),
+    # The package catalog's writes take a client token, which botocore fills in once a call
+    # and keeps on its retries: a retry after a lost answer is the same write, not a second one.
+    CreatePackage=_creating("create_package", "CreatePackage", "packageArn"),
+    # Sets or unsets the default version, never both.
+    UpdatePackage=_plain("update_package", "UpdatePackage"),
+    # AWS refuses to delete the package's default version ...
+    DeletePackageVersion=_plain("delete_package_version", "DeletePackageVersion"),
+    # ... and a package that still has versions.
+    DeletePackage=_plain("delete_package", "DeletePackage"),
+    UpdatePackageConfiguration=_plain("update_package_configuration", "UpdatePackageConfiguration"),
 )
 
 

@@ -55,6 +55,14 @@ class IotJobsModule(AnsibleModule):
         except ConnectionSettingsError as exc:
             self.fail_json(msg=str(exc))
 
+    def checked(self, check):
+        """Run ``check`` on the module's options before any request; its
+        InvalidOption fails the task with that one line."""
+        try:
+            return check(self.params)
+        except InvalidOption as exc:
+            self.fail_json(msg=str(exc))
+
     @property
     def secrets(self):
         return secrets_in(self.params)

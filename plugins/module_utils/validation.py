@@ -33,6 +33,8 @@ PACKAGE_NAME = re.compile(PACKAGE_NAME_PATTERN)
 VERSION_NAME = re.compile(VERSION_NAME_PATTERN)
 PACKAGE_VERSION_ARN = re.compile(IOT_ARN_PREFIX + r"package/(?P<package>" + PACKAGE_NAME_PATTERN + r")/version/(?P<version>"
                                  + VERSION_NAME_PATTERN + ")")
+# An IAM role's ARN, as AWS IoT takes roles (a path may precede the name).
+IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[a-zA-Z0-9_+=,.@/-]{1,512}")
 
 
 class InvalidOption(ValueError):
