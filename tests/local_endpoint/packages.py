@@ -65,7 +65,7 @@ class Catalog:
         self.answers: dict[tuple, dict] = {}
 
     def versions_of(self, package: str) -> list[dict]:
-        return [version for (name, _), version in self.versions.items() if name == package]
+        return [version for key, version in self.versions.items() if key[0] == package]
 
 
 def catalog_of(backend) -> Catalog:
@@ -110,7 +110,7 @@ def require_package_resource(backend, arn: str) -> None:
         return
     catalog = catalog_of(backend)
     path = arn.split(":package/", 1)[1]
-    package, _, version = path.partition("/version/")
+    package, version = path.partition("/version/")[::2]
     exists = package in catalog.packages and (not version or (package, version) in catalog.versions)
     if not exists or not arn.startswith(package_arn(backend.region_name, backend.account_id, "")):
         raise ResourceNotFoundException("Resource {0} does not exist.".format(arn))
@@ -155,11 +155,13 @@ def _check_name(value: str, pattern: re.Pattern, what: str) -> str:
     return value
 
 
-def _names(response: IoTResponse, with_version: bool):
-    package = _check_name(response._get_param("packageName"), PACKAGE_NAME, "packageName")
-    if not with_version:
-        return package, None
-    return package, _check_name(response._get_param("versionName"), VERSION_NAME, "versionName")
+def _package_name(response: IoTResponse) -> str:
+    return _check_name(response._get_param("packageName"), PACKAGE_NAME, "packageName")
+
+
+def _names(response: IoTResponse):
+    """The request's package and version names."""
+    return _package_name(response), _check_name(response._get_param("versionName"), VERSION_NAME, "versionName")
 
 
 def _idempotent(response: IoTResponse, operation: str, resource: tuple, write):
@@ -213,7 +215,7 @@ PACKAGE_SUMMARY = ("packageName", "defaultVersionName", "creationDate", "lastMod
 
 
 def create_package(self: IoTResponse):
-    name, _ = _names(self, False)
+    name = _package_name(self)
 
     def write(catalog: Catalog) -> dict:
         if name in catalog.packages:
@@ -229,12 +231,12 @@ def create_package(self: IoTResponse):
 
 
 def get_package(self: IoTResponse):
-    name, _ = _names(self, False)
+    name = _package_name(self)
     return ActionResult(_present(_package(catalog_of(self.iot_backend), name), PACKAGE_FIELDS))
 
 
 def update_package(self: IoTResponse):
-    name, _ = _names(self, False)
+    name = _package_name(self)
     default = self._get_param("defaultVersionName")
     unset = self._get_param("unsetDefaultVersion") is True
     if default is not None and unset:
@@ -262,7 +264,7 @@ def update_package(self: IoTResponse):
 
 
 def delete_package(self: IoTResponse):
-    name, _ = _names(self, False)
+    name = _package_name(self)
 
     def write(catalog: Catalog) -> dict:
         package = catalog.packages.get(name)
@@ -293,7 +295,7 @@ VERSION_SUMMARY = ("packageName", "versionName", "status", "creationDate", "last
 
 
 def create_package_version(self: IoTResponse):
-    package, name = _names(self, True)
+    package, name = _names(self)
 
     def write(catalog: Catalog) -> dict:
         _package(catalog, package)
@@ -313,12 +315,12 @@ def create_package_version(self: IoTResponse):
 
 
 def get_package_version(self: IoTResponse):
-    package, name = _names(self, True)
+    package, name = _names(self)
     return ActionResult(_present(_version(catalog_of(self.iot_backend), package, name), VERSION_FIELDS))
 
 
 def update_package_version(self: IoTResponse):
-    package, name = _names(self, True)
+    package, name = _names(self)
     action = self._get_param("action")
     if action is not None and action not in MOVES:
         raise ValidationException("action must be one of {0}, not {1!r}.".format(", ".join(MOVES), action))
@@ -347,7 +349,7 @@ def update_package_version(self: IoTResponse):
 
 
 def delete_package_version(self: IoTResponse):
-    package, name = _names(self, True)
+    package, name = _names(self)
 
     def write(catalog: Catalog) -> dict:
         version = catalog.versions.get((package, name))
@@ -365,7 +367,7 @@ def delete_package_version(self: IoTResponse):
 
 
 def list_package_versions(self: IoTResponse):
-    package, _ = _names(self, False)
+    package = _package_name(self)
     status = self._get_param("status")
     if status is not None and status not in STATUSES:
         raise ValidationException("status must be one of {0}, not {1!r}.".format(", ".join(STATUSES), status))
