@@ -18,13 +18,12 @@ from __future__ import annotations
 import json
 import re
 
-from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.iot.exceptions import InvalidRequestException, ResourceNotFoundException
 from moto.iot.responses import IoTResponse
 
-from local_endpoint.patching import install_patches
+from local_endpoint.patching import aws_error, install_patches
 
 DRAFT, PUBLISHED, DEPRECATED = "DRAFT", "PUBLISHED", "DEPRECATED"
 STATUSES = (DRAFT, PUBLISHED, DEPRECATED)
@@ -39,18 +38,8 @@ VERSION_ARN = re.compile(r"arn:aws[a-z-]*:iot:([a-z0-9-]+):(\d{12}):package/([^/
 MAX_PAGE = 100
 
 
-class ValidationException(JsonRESTError):
-    code = 400
-
-    def __init__(self, message: str):
-        super().__init__("ValidationException", message)
-
-
-class ConflictException(JsonRESTError):
-    code = 409
-
-    def __init__(self, message: str):
-        super().__init__("ConflictException", message)
+ValidationException = aws_error("ValidationException", 400)
+ConflictException = aws_error("ConflictException", 409)
 
 
 # -- state kept beside moto's -------------------------------------------------

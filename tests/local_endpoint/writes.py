@@ -12,7 +12,6 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.iot.exceptions import (
@@ -24,6 +23,7 @@ from moto.iot.exceptions import (
 from moto.iot.responses import IoTResponse
 
 from local_endpoint import groups, packages, templates
+from local_endpoint.patching import aws_error
 
 # AWS documents that an abort cancels the job and sets reasonCode and
 # comment, not the code's value: this one is the simulator's choice.
@@ -52,18 +52,8 @@ EMPTY_WHEN_UNSET = ("presignedUrlConfig", "jobExecutionsRolloutConfig", "timeout
 LEFT_OUT_WHEN_UNSET = ("abortConfig", "jobExecutionsRetryConfig", "documentParameters", "schedulingConfig")
 
 
-class LimitExceededException(JsonRESTError):
-    code = 410
-
-    def __init__(self, message: str):
-        super().__init__("LimitExceededException", message)
-
-
-class VersionConflictException(JsonRESTError):
-    code = 409
-
-    def __init__(self, message: str):
-        super().__init__("VersionConflictException", message)
+LimitExceededException = aws_error("LimitExceededException", 410)
+VersionConflictException = aws_error("VersionConflictException", 409)
 
 
 # -- pure rules -------------------------------------------------------------
