@@ -121,6 +121,12 @@ WRITES = dict(
     # One thing into (or out of) one group a call: AWS has no batch form.
     AddThingToThingGroup=_plain("add_thing_to_thing_group", "AddThingToThingGroup"),
     RemoveThingFromThingGroup=_plain("remove_thing_from_thing_group", "RemoveThingFromThingGroup"),
+    # botocore fills clientToken, the same on its retries: a lost answer
+    # gets the first attempt's answer, not a second version.
+    CreatePackageVersion=_creating("create_package_version", "CreatePackageVersion", "packageVersionArn"),
+    # Edits and the lifecycle's actions (PUBLISH, DEPRECATE) alike.
+    UpdatePackageVersion=_plain("update_package_version", "UpdatePackageVersion"),
+    DeletePackageVersion=_plain("delete_package_version", "DeletePackageVersion"),
 )
 
 
