@@ -15,7 +15,7 @@ description:
   - With O(state=present), creates the version (C(CreatePackageVersion)) when it does not exist; AWS creates every
     version as a draft. When it exists, changes its O(description), O(attributes), O(artifact) and O(recipe) with
     C(UpdatePackageVersion), and its O(tags) with C(TagResource) and C(UntagResource).
-  - O(status) moves the version along AWS's package version lifecycle with C(UpdatePackageVersion)'s actions:
+  - O(status) moves the version along AWS's package version lifecycle with C(UpdatePackageVersion)'s actions,
     V(PUBLISH) (from draft or deprecated to published) and V(DEPRECATE) (from published to deprecated). Settings are
     changed first, while the version is still a draft, then it is moved.
   - With O(state=absent), deletes the version (C(DeletePackageVersion)).
@@ -40,7 +40,7 @@ options:
       - V(present) creates the version, or brings an existing version to the options given. Options left unset are
         left as the version has them.
       - V(absent) deletes the version; a version that does not exist (or whose package does not exist) gives
-        RV(ignore:changed=false). The package's default version is refused in one line: AWS deletes it only once
+        RV(ignore:changed=false). The package's default version is refused in one line, as AWS deletes it only once
         M(iotops.aws.iot_package) has set another C(default_version) or C(unset_default_version=true).
     type: str
     choices: [present, absent]
@@ -200,6 +200,11 @@ package_version:
       description: The version's inline job document, or V(null).
       type: str
       returned: always
+    tags:
+      description: The version's tags.
+      type: dict
+      returned: always
+      sample: {team: firmware, build: "2041"}
     status:
       description: The version's status.
       type: str
@@ -225,11 +230,6 @@ package_version:
       description: When the version last changed, ISO 8601 in UTC.
       type: str
       returned: always
-    tags:
-      description: The version's tags.
-      type: dict
-      returned: always
-      sample: {team: firmware}
 """
 
 from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write, packages_read
