@@ -249,6 +249,20 @@ def one_line(run: PlaybookRun, task: str) -> str:
     return message
 
 
+def package_version(iot, package: str, version: str, status: str = "PUBLISHED", **fields) -> str:
+    """A version of the package (created too, if need be) in the local
+    endpoint's catalog, moved to ``status`` along AWS's lifecycle; its ARN.
+    A job's destinationPackageVersions must name one that is PUBLISHED or
+    DEPRECATED."""
+    api = iot.client()
+    if not any(summary["packageName"] == package for summary in api.list_packages()["packageSummaries"]):
+        api.create_package(packageName=package)
+    arn = api.create_package_version(packageName=package, versionName=version, **fields)["packageVersionArn"]
+    for action in {"DRAFT": (), "PUBLISHED": ("PUBLISH",), "DEPRECATED": ("PUBLISH", "DEPRECATE")}[status]:
+        api.update_package_version(packageName=package, versionName=version, action=action)
+    return arn
+
+
 # -- stand-ins for AWS ----------------------------------------------------------
 def client_error(code: str, status: int, message: str = "denied", operation: str = "DescribeJob",
                  **metadata) -> ClientError:

@@ -11,7 +11,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import FakeClock
+from helpers import FakeClock, package_version
 from local_endpoint import device
 
 DOCUMENT = '{"operation": "firmware-update", "version": "2.4.1"}'
@@ -55,7 +55,7 @@ def test_create_job_keeps_every_field_and_refuses_a_second_create(iot):
                                        "minNumberOfExecutedThings": 10}]},
         timeoutConfig={"inProgressTimeoutInMinutes": 30},
         jobExecutionsRetryConfig={"criteriaList": [{"failureType": "FAILED", "numberOfRetries": 2}]},
-        destinationPackageVersions=["arn:aws:iot:us-east-1:123456789012:package/fw/version/2.4.1"],
+        destinationPackageVersions=[package_version(iot, "fw", "2.4.1")],
     )
     created = api.create_job(jobId="fw-1", targets=things(iot, "sensor-1"), document=DOCUMENT,
                              tags=[{"Key": "team", "Value": "edge"}], **fields)

@@ -33,7 +33,7 @@ from moto.iot import models as iot_models
 from moto.iot import responses as iot_responses
 from moto.core.responses import ActionResult
 
-from local_endpoint import writes
+from local_endpoint import packages, writes
 
 PENDING = ("QUEUED", "IN_PROGRESS")
 # schedulingConfig's and scheduledJobRollouts' time format.
@@ -594,6 +594,8 @@ class Fleet:
         execution.last_updated_at = utcnow()
         if details is not None:
             execution.status_details_map = dict(details)
+        if status == "SUCCEEDED":
+            packages.record_deployment(self.backend, self.backend.jobs.get(sim.job_id), execution.thing_arn)
 
     def _start(self, sim, thing, execution, attempt):
         if execution.status != "QUEUED" or self._held(sim, self._start, thing, execution, attempt):

@@ -23,7 +23,7 @@ from moto.iot.exceptions import (
 )
 from moto.iot.responses import IoTResponse
 
-from local_endpoint import groups, templates
+from local_endpoint import groups, packages, templates
 
 # AWS documents that an abort cancels the job and sets reasonCode and
 # comment, not the code's value: this one is the simulator's choice.
@@ -136,6 +136,7 @@ def _require_resource(backend, arn: str) -> None:
     if ":jobtemplate/" in arn and not templates.template_exists(backend, arn):
         raise ResourceNotFoundException("Resource {0} does not exist.".format(arn))
     groups.require_group(backend, arn)
+    packages.require_package_resource(backend, arn)
 
 
 # -- the API ------------------------------------------------------------------
@@ -155,6 +156,7 @@ def create_job(self: IoTResponse):
     if template_arn and not templates.template_exists(backend, template_arn):
         raise ResourceNotFoundException("Job template {0} does not exist.".format(template_arn))
     templates.check_document_parameters(template_arn, self._get_param("documentParameters"))
+    packages.check_deployable(backend, self._get_param("destinationPackageVersions"))
     answer = _ORIGINAL["create_job"](self)
     job = backend.jobs[job_id]
     job.target_selection = job.target_selection or "SNAPSHOT"  # AWS echoes its default; moto returns null
@@ -369,6 +371,7 @@ def install(fleet) -> None:
     _FLEETS[(fleet.account_id, fleet.region)] = fleet
     templates.install()
     groups.install()
+    packages.install()
     if _ORIGINAL:
         return
     for patch in _PATCHES:

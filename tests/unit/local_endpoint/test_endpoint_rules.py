@@ -37,6 +37,14 @@ from local_endpoint.writes import abort_comment, rollout_rate  # noqa: E402
     ("GET", "/thing-groups", "ListThingGroups"),
     ("GET", "/thing-groups/line-2/things", "ListThingsInThingGroup"),
     ("GET", "/job-templates/fw", "DescribeJobTemplate"),
+    ("PUT", "/packages/fw", "CreatePackage"),
+    ("PATCH", "/packages/fw", "UpdatePackage"),
+    ("GET", "/packages", "ListPackages"),
+    ("PUT", "/packages/fw/versions/2.4.1", "CreatePackageVersion"),
+    ("PATCH", "/packages/fw/versions/2.4.1", "UpdatePackageVersion"),
+    ("DELETE", "/packages/fw/versions/2.4.1", "DeletePackageVersion"),
+    ("GET", "/packages/fw/versions", "ListPackageVersions"),
+    ("GET", "/package-configuration", "GetPackageConfiguration"),
     ("GET", "/not/an/api", "GET /not/an/api"),
 ])
 def test_api_name(method, path, name):
