@@ -44,7 +44,8 @@ VERSION_ARGUMENT_SPEC = dict(
     purge_attributes=dict(type="bool", default=True),
     artifact=dict(type="dict", options=dict(
         bucket=dict(type="str", required=True),
-        key=dict(type="str", required=True),
+        # An S3 object key, not a secret.
+        key=dict(type="str", required=True, no_log=False),
         version=dict(type="str"),
     )),
     recipe=dict(type="str"),
