@@ -203,7 +203,8 @@ attributes:
       - Shows the job's settings before and after, in the options' names, limited to the settings that change.
 notes:
   - "Needs the IAM actions C(iot:DescribeJob), C(iot:GetJobDocument) and C(iot:ListTagsForResource) to read the job;
-    C(iot:DescribeThing) and C(iot:DescribeThingGroup) to resolve names in O(targets); and, for the changes they
+    C(iot:DescribeThing) and C(iot:DescribeThingGroup) to resolve names in O(targets); C(iot:GetPackageVersion) to
+    check O(destination_package_versions) before a job is created; and, for the changes they
     make, C(iot:CreateJob), C(iot:UpdateJob), C(iot:AssociateTargetsWithJob), C(iot:TagResource),
     C(iot:UntagResource), C(iot:CancelJob) and C(iot:DeleteJob). O(presigned_url) also needs C(iam:PassRole) on
     its role."
