@@ -30,6 +30,9 @@ MAX_RECIPE = 3072
 # AWS's limit on all of a version's attributes together; no one value can be longer.
 MAX_ATTRIBUTES = 3072
 _ATTRIBUTE_KEY = re.compile(r"[a-zA-Z0-9:_-]+")
+# CreatePackageVersion's members that came after the package catalog itself:
+# botocore 1.34, the oldest the collection supports, has neither.
+LATER_MEMBERS = ("artifact", "recipe")
 
 # The status option's choices, each the PackageVersionStatus it names.
 STATUS_CHOICES = dict((status.lower(), status) for status in PACKAGE_VERSION_STATUSES)
@@ -79,6 +82,16 @@ def check_version_options(params):
     if recipe is not None and len(recipe) > MAX_RECIPE:
         raise InvalidOption("recipe", "must be at most {0} characters, got {1}".format(MAX_RECIPE, len(recipe)))
     check_settings(params, (TAGS,))
+
+
+def check_botocore_knows(params, client):
+    """Refuse, before any request, an option that this botocore's model of
+    CreatePackageVersion lacks: botocore would refuse to send it."""
+    known = client.meta.service_model.operation_model("CreatePackageVersion").input_shape.members
+    for option in LATER_MEMBERS:
+        if params.get(option) is not None and option not in known:
+            raise InvalidOption(option, "the botocore installed cannot send a package version's {0}, which AWS added later: "
+                                "upgrade boto3 and botocore".format(option))
 
 
 def wanted_status(params):

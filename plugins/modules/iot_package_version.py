@@ -110,7 +110,10 @@ attributes:
 notes:
   - "Needs the IAM actions C(iot:GetPackage), C(iot:GetPackageVersion) and C(iot:ListTagsForResource) to read; and,
     for the changes it makes, C(iot:CreatePackageVersion), C(iot:UpdatePackageVersion),
-    C(iot:DeletePackageVersion), C(iot:TagResource) and C(iot:UntagResource)."
+    C(iot:DeletePackageVersion), C(iot:TagResource) and C(iot:UntagResource). AWS's API reference adds
+    C(iot:GetIndexingConfiguration) to C(CreatePackageVersion) and C(UpdatePackageVersion)."
+  - O(artifact) and O(recipe) need a botocore that knows them (later than 1.34.0, the oldest the collection
+    supports); with an older one they fail the task in one line, before any request.
   - C(CreatePackageVersion) carries a client token, the same on each of botocore's retries, so a create whose answer
     was lost makes one version, not two.
 seealso:
@@ -235,7 +238,11 @@ package_version:
 from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write, packages_read
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors
 from ansible_collections.iotops.aws.plugins.module_utils.modules import IotJobsModule
-from ansible_collections.iotops.aws.plugins.module_utils.package_version_options import VERSION_ARGUMENT_SPEC, check_version_options
+from ansible_collections.iotops.aws.plugins.module_utils.package_version_options import (
+    VERSION_ARGUMENT_SPEC,
+    check_botocore_knows,
+    check_version_options,
+)
 from ansible_collections.iotops.aws.plugins.module_utils.package_version_plan import plan_absent, plan_present
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
@@ -260,11 +267,12 @@ def _plan(client, params):
 def main():
     module = IotJobsModule(argument_spec=VERSION_ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
+    client = module.client()
     try:
         check_version_options(params)
+        check_botocore_knows(params, client)
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
-    client = module.client()
     sent = 0
     try:
         version, plan = _plan(client, params)

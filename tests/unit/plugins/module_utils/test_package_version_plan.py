@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import types
+
+import boto3
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.iotops.aws.plugins.module_utils.package_version_options import VERSION_ARGUMENT_SPEC, check_version_options
+from ansible_collections.iotops.aws.plugins.module_utils.package_version_options import (
+    VERSION_ARGUMENT_SPEC,
+    check_botocore_knows,
+    check_version_options,
+)
 from ansible_collections.iotops.aws.plugins.module_utils.package_version_plan import plan_absent, plan_present
 from ansible_collections.iotops.aws.plugins.module_utils.validation import InvalidOption
 
@@ -181,3 +188,22 @@ def test_bad_options_name_the_option(given, message):
 def test_status_takes_only_the_lifecycles_statuses():
     result = VALIDATOR.validate(dict(package="fw", version="1.0", status="retired"))
     assert "status" in result.error_messages[0]
+
+
+def client_knowing(*members):
+    """A stand-in client whose model of CreatePackageVersion has only these members."""
+    shape = types.SimpleNamespace(members=dict.fromkeys(members))
+    model = types.SimpleNamespace(operation_model=lambda name: types.SimpleNamespace(input_shape=shape))
+    return types.SimpleNamespace(meta=types.SimpleNamespace(service_model=model))
+
+
+def test_artifact_and_recipe_need_a_botocore_that_knows_them():
+    old = client_knowing("packageName", "versionName", "description", "attributes", "tags", "clientToken")
+    check_botocore_knows(params(description="d", attributes={"a": "1"}), old)
+    for option, value in (("artifact", ARTIFACT), ("recipe", "{}")):
+        with pytest.raises(InvalidOption) as raised:
+            check_botocore_knows(params(**{option: value}), old)
+        assert str(raised.value) == ("{0}: the botocore installed cannot send a package version's {0}, which AWS added "
+                                     "later: upgrade boto3 and botocore".format(option))
+    current = boto3.client("iot", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret")
+    check_botocore_knows(params(artifact=ARTIFACT, recipe="{}"), current)
