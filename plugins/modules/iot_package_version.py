@@ -118,8 +118,11 @@ notes:
     was lost makes one version, not two.
 seealso:
   - module: iotops.aws.iot_package
+    description: The package, and which of its versions is the default.
   - module: iotops.aws.iot_package_info
+    description: The package's versions and their statuses.
   - module: iotops.aws.iot_job
+    description: Jobs deploy published versions with O(iotops.aws.iot_job#module:destination_package_versions).
   - name: Package version lifecycle
     description: The statuses and the moves between them, in the AWS IoT developer guide.
     link: https://docs.aws.amazon.com/iot/latest/developerguide/preparing-to-use-software-package-catalog.html#package-version-lifecycle
