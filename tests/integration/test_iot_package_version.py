@@ -201,6 +201,9 @@ BAD_INPUT = [
     (dict(recipe="r" * 3073), "recipe: must be at most 3072 characters, got 3073"),
     (dict(tags={"aws:x": "y"}), "tags: key 'aws:x'"),
     (dict(state="gone"), "value of state must be one of: present, absent"),
+    (dict(attributes=["channel"]), "attributes: must be a dictionary, got a list"),
+    (dict(artifact="s3://firmware-builds/fw.bin"), "artifact: must be a dictionary, got a string"),
+    (dict(purge_attributes="maybe"), "purge_attributes: must be a boolean, got a string"),
 ]
 
 
