@@ -142,8 +142,10 @@ def deployed_versions(arns) -> dict[str, str]:
 
 
 def updates_shadows(backend) -> bool:
-    """Whether the account lets jobs update each thing's $package shadow."""
-    return bool(catalog_of(backend).configuration.get("enabled"))
+    """Whether the account lets jobs update each thing's $package shadow:
+    enabled, with the role that grants the jobs service the permission."""
+    config = catalog_of(backend).configuration
+    return bool(config.get("enabled") and config.get("roleArn"))
 
 
 # -- request helpers ------------------------------------------------------------
@@ -386,11 +388,9 @@ def update_package_configuration(self: IoTResponse):
     def write(catalog: Catalog) -> dict:
         if wanted is None:
             return {}
-        enabled = bool(wanted.get("enabled"))
-        role = wanted.get("roleArn") or catalog.configuration.get("roleArn")
-        if enabled and not role:
-            raise ValidationException("versionUpdateByJobsConfig: roleArn is required when enabled is true.")
-        catalog.configuration = _present({"enabled": enabled, "roleArn": role}, ("enabled", "roleArn"))
+        # The API reference makes roleArn optional; without one, no shadow is updated (updates_shadows).
+        config = {"enabled": bool(wanted.get("enabled")), "roleArn": wanted.get("roleArn")}
+        catalog.configuration = _present(config, ("enabled", "roleArn"))
         return {}
 
     return _idempotent(self, "UpdatePackageConfiguration", (), write)

@@ -220,15 +220,17 @@ def test_both_lists_page_and_versions_filter_by_status(iot, api):
         "ValidationException", 400, "status must be one of DRAFT, PUBLISHED, DEPRECATED, not 'draft'.")
 
 
-def test_the_package_configuration_is_off_until_enabled_with_a_role(api):
+ROLE = "arn:aws:iam::123456789012:role/package-shadow"
+
+
+def test_the_package_configuration_is_off_until_enabled(api):
     assert api.get_package_configuration()["versionUpdateByJobsConfig"] == {"enabled": False}
-    assert refused(api.update_package_configuration, versionUpdateByJobsConfig={"enabled": True}) == (
-        "ValidationException", 400, "versionUpdateByJobsConfig: roleArn is required when enabled is true.")
-    role = "arn:aws:iam::123456789012:role/package-shadow"
-    api.update_package_configuration(versionUpdateByJobsConfig={"enabled": True, "roleArn": role})
-    assert api.get_package_configuration()["versionUpdateByJobsConfig"] == {"enabled": True, "roleArn": role}
+    api.update_package_configuration(versionUpdateByJobsConfig={"enabled": True, "roleArn": ROLE})
+    assert api.get_package_configuration()["versionUpdateByJobsConfig"] == {"enabled": True, "roleArn": ROLE}
     api.update_package_configuration(versionUpdateByJobsConfig={"enabled": False})
-    assert api.get_package_configuration()["versionUpdateByJobsConfig"]["enabled"] is False
+    assert api.get_package_configuration()["versionUpdateByJobsConfig"] == {"enabled": False}
+    api.update_package_configuration(versionUpdateByJobsConfig={"enabled": True})  # roleArn is optional
+    assert api.get_package_configuration()["versionUpdateByJobsConfig"] == {"enabled": True}
 
 
 def test_a_reset_empties_the_catalog(iot, api):
@@ -293,11 +295,15 @@ def package_shadow(iot, thing):
     return json.loads(answer["payload"].read())["state"]["reported"]
 
 
-@pytest.mark.parametrize("enabled", [True, False])
-def test_a_succeeded_execution_reports_the_versions_in_the_package_shadow_when_enabled(iot, api, enabled):
-    if enabled:
-        api.update_package_configuration(versionUpdateByJobsConfig={
-            "enabled": True, "roleArn": "arn:aws:iam::123456789012:role/package-shadow"})
+@pytest.mark.parametrize("config, reports", [
+    ({"enabled": True, "roleArn": ROLE}, True),
+    (None, False),
+    ({"enabled": False, "roleArn": ROLE}, False),
+    ({"enabled": True}, False),  # no role grants the jobs service the permission
+], ids=["enabled", "default", "disabled", "no_role"])
+def test_a_succeeded_execution_reports_the_versions_in_the_package_shadow_when_enabled(iot, api, config, reports):
+    if config:
+        api.update_package_configuration(versionUpdateByJobsConfig=config)
     versions = [package_version(iot, "fw", "2.4.1"), package_version(iot, "bootloader", "7", "DEPRECATED")]
     iot.fleet.ensure_things(["sensor-1", "sensor-2"])
     iot.fleet.set_devices(default=device("SUCCEEDED", start=0, finish=0),
@@ -305,6 +311,6 @@ def test_a_succeeded_execution_reports_the_versions_in_the_package_shadow_when_e
     api.create_job(jobId="fw-1", targets=[iot.fleet.thing_arn("sensor-1"), iot.fleet.thing_arn("sensor-2")],
                    document="{}", destinationPackageVersions=versions)
     iot.fleet.settle("fw-1")
-    expected = {"fw": {"version": "2.4.1"}, "bootloader": {"version": "7"}} if enabled else None
+    expected = {"fw": {"version": "2.4.1"}, "bootloader": {"version": "7"}} if reports else None
     assert package_shadow(iot, "sensor-1") == expected
     assert package_shadow(iot, "sensor-2") is None, "a failed execution reports nothing"
