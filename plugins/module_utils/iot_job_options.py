@@ -33,7 +33,14 @@ from ansible_collections.iotops.aws.plugins.module_utils.job_options import (
     no_duplicates,
     request_members,
 )
-from ansible_collections.iotops.aws.plugins.module_utils.validation import ARN, InvalidOption, check_cancel_reason, check_text, shown
+from ansible_collections.iotops.aws.plugins.module_utils.validation import (
+    ARN,
+    PACKAGE_VERSION_ARN,
+    InvalidOption,
+    check_cancel_reason,
+    check_text,
+    shown,
+)
 
 MAX_TARGETS = 100
 MAX_DOCUMENT_CHARS = 32768
@@ -119,8 +126,9 @@ def check_package_versions(packages):
     if len(packages) > MAX_PACKAGE_VERSIONS:
         raise InvalidOption("destination_package_versions", "at most {0}, got {1}".format(MAX_PACKAGE_VERSIONS, len(packages)))
     for value in packages:
-        if not ARN.fullmatch(value):
-            raise InvalidOption("destination_package_versions", "{0} is not a package version ARN".format(shown(value)))
+        if not PACKAGE_VERSION_ARN.fullmatch(value):
+            raise InvalidOption("destination_package_versions", "{0} is not a package version ARN (arn:aws:iot:<region>:<account>:"
+                                "package/<package>/version/<version>)".format(shown(value, 200)))
 
 
 def check_job_options(params):

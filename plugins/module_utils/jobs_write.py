@@ -124,8 +124,11 @@ WRITES = dict(
     # The package catalog's writes take a client token, which botocore fills in once a call
     # and keeps on its retries: a retry after a lost answer is the same write, not a second one.
     CreatePackage=_creating("create_package", "CreatePackage", "packageArn"),
+    CreatePackageVersion=_creating("create_package_version", "CreatePackageVersion", "packageVersionArn"),
     # Sets or unsets the default version, never both.
     UpdatePackage=_plain("update_package", "UpdatePackage"),
+    # Edits and the lifecycle's actions (PUBLISH, DEPRECATE) alike.
+    UpdatePackageVersion=_plain("update_package_version", "UpdatePackageVersion"),
     # AWS refuses to delete the package's default version ...
     DeletePackageVersion=_plain("delete_package_version", "DeletePackageVersion"),
     # ... and a package that still has versions.

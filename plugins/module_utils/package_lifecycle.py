@@ -24,6 +24,8 @@ from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
     PACKAGE_PUBLISHED,
 )
 
+# CreatePackageVersion's status for every new version.
+CREATED_AS = PACKAGE_DRAFT
 # (from, to): the UpdatePackageVersion action that makes the move.
 _ACTIONS = {
     (PACKAGE_DRAFT, PACKAGE_PUBLISHED): PACKAGE_PUBLISH,
@@ -65,6 +67,17 @@ def action_for(current, wanted):
 def editable(status, setting):
     """Whether a version in ``status`` can still change ``setting``."""
     return setting in EDITABLE.get(status, ())
+
+
+def frozen(status, settings, label):
+    """Why ``label`` (a version in ``status``) cannot change those of
+    ``settings`` that its status keeps as they are; None when it can
+    change them all."""
+    kept = [setting for setting in settings if not editable(status, setting)]
+    if not kept:
+        return None
+    return "{0}: {1} is {2}, and AWS changes only the {3} of a {2} version: create another version instead".format(
+        ", ".join(kept), label, status.lower(), " and ".join(EDITABLE.get(status, ())))
 
 
 def not_deployable(version, label):

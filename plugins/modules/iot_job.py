@@ -139,7 +139,12 @@ options:
   destination_package_versions:
     description:
       - The ARNs of the software package versions the devices should run after the job succeeds
-        (C(destinationPackageVersions)); at most 25. Cannot change once the job exists.
+        (C(destinationPackageVersions)), C(arn:aws:iot:<region>:<account>:package/<package>/version/<version>);
+        at most 25. Cannot change once the job exists.
+      - Before a job is created, each version is read (C(GetPackageVersion)). A version that does not exist, is a
+        draft, or is deprecated fails the task in one line that names it, before C(CreateJob); AWS would deploy a
+        deprecated version, but a build taken out of service is not rolled out again. Publish it with
+        M(iotops.aws.iot_package_version) first.
     type: list
     elements: str
   purge_targets:
@@ -198,7 +203,8 @@ attributes:
       - Shows the job's settings before and after, in the options' names, limited to the settings that change.
 notes:
   - "Needs the IAM actions C(iot:DescribeJob), C(iot:GetJobDocument) and C(iot:ListTagsForResource) to read the job;
-    C(iot:DescribeThing) and C(iot:DescribeThingGroup) to resolve names in O(targets); and, for the changes they
+    C(iot:DescribeThing) and C(iot:DescribeThingGroup) to resolve names in O(targets); C(iot:GetPackageVersion) to
+    check O(destination_package_versions) before a job is created; and, for the changes they
     make, C(iot:CreateJob), C(iot:UpdateJob), C(iot:AssociateTargetsWithJob), C(iot:TagResource),
     C(iot:UntagResource), C(iot:CancelJob) and C(iot:DeleteJob). O(presigned_url) also needs C(iam:PassRole) on
     its role."
@@ -385,6 +391,7 @@ import datetime
 from ansible_collections.iotops.aws.plugins.module_utils import jobs_read, jobs_write
 from ansible_collections.iotops.aws.plugins.module_utils.errors import aws_errors, error_code
 from ansible_collections.iotops.aws.plugins.module_utils.iot_job_options import JOB_ARGUMENT_SPEC, JOB_MODULE_KWARGS, check_job_options
+from ansible_collections.iotops.aws.plugins.module_utils.job_packages import refuse_undeployable
 from ansible_collections.iotops.aws.plugins.module_utils.job_plan import (
     changed_after_conflict,
     plan_cancel,
@@ -414,15 +421,19 @@ def _target_arns(client, targets):
 
 
 def _plan_present(client, params, arns):
-    """The job as it is, and the plan for it; the document and tags are read only when given."""
+    """The job as it is, and the plan for it; the document and tags are read only when given.
+    A job to create must name only package versions a job may deploy."""
     job, source = jobs_read.describe_job_and_source(client, params["job_id"])
     document = tags = None
     if job is not None and params["document"] is not None:
         document = jobs_read.get_job_document(client, params["job_id"])
     if job is not None and params["tags"] is not None:
         tags = jobs_read.list_tags_for_resource(client, job["jobArn"])
-    return job, plan_present(params, arns, shape_job(job) if job else None, document, tags, source,
-                             now=datetime.datetime.now(datetime.timezone.utc))
+    plan = plan_present(params, arns, shape_job(job) if job else None, document, tags, source,
+                        now=datetime.datetime.now(datetime.timezone.utc))
+    if plan.create:
+        refuse_undeployable(client, params["destination_package_versions"])
+    return job, plan
 
 
 def _change(client, plan, done):

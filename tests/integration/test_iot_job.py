@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from helpers import SECRET_KEY, SESSION_TOKEN, one_line, writes
+from helpers import SECRET_KEY, SESSION_TOKEN, one_line, package_version, writes
 from local_endpoint import device
 
 JOB = "fw-2-4-1"
@@ -427,3 +427,29 @@ def test_a_write_that_fails_after_another_succeeded_still_reports_the_change(iot
     assert message.startswith("TagResource failed for job {0!r}: AccessDeniedException".format(JOB)), message
     assert result["changed"] is True and result["error"]["code"] == "AccessDeniedException"
     assert iot.client().describe_job(jobId=JOB)["job"]["description"] == "new"
+
+
+def test_a_new_job_deploys_only_published_package_versions_checked_before_create_job(iot, playbook):
+    published = package_version(iot, "sensor-firmware", "2.4.1")
+    draft = package_version(iot, "sensor-firmware", "2.5.0", "DRAFT")
+    deprecated = package_version(iot, "sensor-firmware", "2.3.0", "DEPRECATED")
+    missing = published.replace("2.4.1", "9.9.9")
+    before = len(iot.calls())
+    run = playbook([
+        present("missing", destination_package_versions=[published, missing], ignore_errors=True),
+        present("draft", destination_package_versions=[draft], ignore_errors=True),
+        present("deprecated", destination_package_versions=[deprecated], ignore_errors=True),
+        present("published", destination_package_versions=[published]),
+        present("again", destination_package_versions=[published]),
+    ], ignore_errors=True)
+    assert one_line(run, "missing") == ("destination_package_versions: version '9.9.9' of package 'sensor-firmware' does "
+                                        "not exist in us-east-1 at {0}".format(iot.url))
+    assert one_line(run, "draft") == ("destination_package_versions: version '2.5.0' of package 'sensor-firmware' is a "
+                                      "draft, and AWS deploys only published versions: publish it first")
+    assert one_line(run, "deprecated") == ("destination_package_versions: version '2.3.0' of package 'sensor-firmware' is "
+                                           "deprecated: publish it again to roll it out")
+    assert run.result("published")["changed"] is True and run.result("again")["changed"] is False
+    assert writes(iot, before) == ["CreateJob"]
+    # Read once each, only while the job did not exist.
+    assert len(iot.calls("GetPackageVersion")) == 5
+    assert iot.client().describe_job(jobId=JOB)["job"]["destinationPackageVersions"] == [published]

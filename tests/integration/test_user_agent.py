@@ -27,6 +27,7 @@ PLUGINS = {
     "iot_job_execution": {"iotops.aws.iot_job_execution": dict(job_id=JOB, thing_name="dev-1", state="canceled")},
     "iot_job_template": {"iotops.aws.iot_job_template": dict(job_template_id="fw-ua-template", description="UA", document={"version": "2"})},
     "iot_job_template_info": {"iotops.aws.iot_job_template_info": dict(managed=True)},
+    "iot_package_version": {"iotops.aws.iot_package_version": dict(package="fw-ua", version="1.0", state="absent")},
     "iot_thing_group": {"iotops.aws.iot_thing_group": dict(name="fw-ua-group", things=["dev-1"])},
     "iot_thing_group_info": {"iotops.aws.iot_thing_group_info": {}},
     "iot_package": {"iotops.aws.iot_package": dict(name="fw-ua-package", description="UA")},
