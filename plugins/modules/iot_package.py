@@ -18,7 +18,7 @@ description:
   - With O(state=absent), deletes the package (C(DeletePackage)). AWS deletes only a package without versions; with
     O(force=true) the module first unsets the default version, then deletes each version (C(DeletePackageVersion)),
     then the package.
-  - Its versions are managed with C(iotops.aws.iot_package_version).
+  - Its versions are managed with M(iotops.aws.iot_package_version).
   - Every option is checked before the first request, and O(default_version) is checked to name a published or
     deprecated version before the first write. A bad value fails with one line that names the option, and nothing is
     sent.
@@ -62,7 +62,7 @@ options:
       - The version that is the package's default (C(defaultVersionName)), the one a device is meant to run.
       - It must exist and be published or deprecated; a draft, or a version that does not exist, fails the task in one
         line before any write. A new package has no versions yet, so create it first, then its versions with
-        C(iotops.aws.iot_package_version), then set its default.
+        M(iotops.aws.iot_package_version), then set its default.
       - Not with O(unset_default_version=true).
     type: str
   unset_default_version:
