@@ -23,7 +23,7 @@ from moto.core.utils import utcnow
 from moto.iot.exceptions import InvalidRequestException, ResourceNotFoundException
 from moto.iot.responses import IoTResponse
 
-from local_endpoint.patching import aws_error, install_patches
+from local_endpoint.patching import AwsError, install_patches
 
 DRAFT, PUBLISHED, DEPRECATED = "DRAFT", "PUBLISHED", "DEPRECATED"
 STATUSES = (DRAFT, PUBLISHED, DEPRECATED)
@@ -38,8 +38,12 @@ VERSION_ARN = re.compile(r"arn:aws[a-z-]*:iot:([a-z0-9-]+):(\d{12}):package/([^/
 MAX_PAGE = 100
 
 
-ValidationException = aws_error("ValidationException", 400)
-ConflictException = aws_error("ConflictException", 409)
+class ValidationException(AwsError):
+    code = 400
+
+
+class ConflictException(AwsError):
+    code = 409
 
 
 # -- state kept beside moto's -------------------------------------------------
@@ -189,7 +193,7 @@ def _file_tags(response: IoTResponse, arn: str) -> None:
     from local_endpoint.writes import tags_of
 
     tags = response._get_param("tags") or {}
-    tags_of(response.iot_backend)[arn] = {key: value for key, value in tags.items()}
+    tags_of(response.iot_backend)[arn] = dict(tags)
 
 
 def _drop_tags(response: IoTResponse, arn: str) -> None:

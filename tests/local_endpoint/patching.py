@@ -16,9 +16,11 @@ def install_patches(patches, originals: dict) -> None:
         setattr(IoTResponse, patch.__name__, patch)
 
 
-def aws_error(name: str, status: int) -> type:
-    """An AWS error moto has no class for, raised and answered as moto's own:
-    ``aws_error("ConflictException", 409)("Package fw already exists.")``."""
+class AwsError(JsonRESTError):
+    """An AWS error moto has no class for, answered as moto's own: a
+    subclass is named after the error code and sets the HTTP status."""
+
+    code = 400
+
     def __init__(self, message: str):
-        JsonRESTError.__init__(self, name, message)
-    return type(name, (JsonRESTError,), dict(code=status, __init__=__init__))
+        super().__init__(type(self).__name__, message)

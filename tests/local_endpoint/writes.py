@@ -23,7 +23,7 @@ from moto.iot.exceptions import (
 from moto.iot.responses import IoTResponse
 
 from local_endpoint import groups, packages, templates
-from local_endpoint.patching import aws_error
+from local_endpoint.patching import AwsError
 
 # AWS documents that an abort cancels the job and sets reasonCode and
 # comment, not the code's value: this one is the simulator's choice.
@@ -52,8 +52,12 @@ EMPTY_WHEN_UNSET = ("presignedUrlConfig", "jobExecutionsRolloutConfig", "timeout
 LEFT_OUT_WHEN_UNSET = ("abortConfig", "jobExecutionsRetryConfig", "documentParameters", "schedulingConfig")
 
 
-LimitExceededException = aws_error("LimitExceededException", 410)
-VersionConflictException = aws_error("VersionConflictException", 409)
+class LimitExceededException(AwsError):
+    code = 410
+
+
+class VersionConflictException(AwsError):
+    code = 409
 
 
 # -- pure rules -------------------------------------------------------------
