@@ -140,3 +140,11 @@ WRITES = dict(
 def send(client, operation, request):
     """Send one of the plans' requests: ``request`` holds the operation's own arguments."""
     return WRITES[operation](client, request)
+
+
+def send_all(client, writes, done):
+    """Send a plan's ``writes()`` in order; ``done`` collects the operations
+    AWS accepted, so that a failure halfway still reports a change."""
+    for operation, request in writes:
+        send(client, operation, request)
+        done.append(operation)

@@ -36,9 +36,13 @@ class VersionPlan:
     diff: dict = field(default_factory=lambda: dict(before={}, after={}))
     message: Optional[str] = None
 
+    def writes(self):
+        """(operation, its own arguments), in order; none when there is an error."""
+        return [] if self.error else list(self.requests)
+
     @property
     def changed(self):
-        return bool(self.requests) and not self.error
+        return bool(self.writes())
 
 
 def _label(params):

@@ -276,19 +276,12 @@ def _result_item(template, tags):
     return None if template is None else dict(template, tags=tags or {})
 
 
-def _send(client, plan, done):
-    """The plan's writes in order; ``done`` collects those AWS accepted."""
-    for operation, request in plan.writes():
-        jobs_write.send(client, operation, request)
-        done.append(operation)
-
-
 def _apply(client, params, plan, done):
     """Send the plan.  A create that AWS answers with ConflictException (an
     earlier attempt whose answer was lost, or another play) is accepted when
     the template found matches the options.  Returns (plan applied, changed)."""
     try:
-        _send(client, plan, done)
+        jobs_write.send_all(client, plan.writes(), done)
         return plan, True
     except aws_errors() as exc:
         if "CreateJobTemplate" in done or not plan.create or error_code(exc) != "ConflictException":
@@ -300,7 +293,7 @@ def _apply(client, params, plan, done):
     again = plan_present(dict(params, replace=False), template, tags)
     if again.error:
         raise _Conflict("CreateJobTemplate: job template {0!r} already exists: {1}".format(params["job_template_id"], again.error))
-    _send(client, again, done)
+    jobs_write.send_all(client, again.writes(), done)
     retried = jobs_write.was_retried(conflict)
     # After a retried attempt the template is most likely this task's own creation: show it as created.
     return (plan if retried and not again.changed else again), bool(done) or changed_after_conflict(again, retried)

@@ -187,9 +187,7 @@ def main():
         if plan.error:
             module.fail_json(msg=plan.error, package=package)
         if plan.changed and not module.check_mode:
-            for operation, request in plan.writes():
-                jobs_write.send(client, operation, request)
-                sent.append(operation)
+            jobs_write.send_all(client, plan.writes(), sent)
             package = _package_with_tags(client, name)
     except aws_errors() as exc:
         module.fail_json_aws(exc, msg="{0} failed for package {1!r}".format(getattr(exc, "operation_name", "A request"), name),

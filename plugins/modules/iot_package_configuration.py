@@ -108,17 +108,16 @@ def main():
     module = IotJobsModule(argument_spec=CONFIGURATION_ARGUMENT_SPEC, supports_check_mode=True)
     module.checked(check_configuration_options)
     client = module.client()
-    sent = False
+    sent = []
     try:
         current = packages_read.get_package_configuration(client)
         plan = plan_configuration(module.params["version_update_by_jobs"], current)
         if plan.changed and not module.check_mode:
-            jobs_write.send(client, *plan.writes()[0])
-            sent = True
+            jobs_write.send_all(client, plan.writes(), sent)
             current = packages_read.get_package_configuration(client)
     except aws_errors() as exc:
         module.fail_json_aws(exc, msg="{0} failed for the package configuration".format(getattr(exc, "operation_name", "A request")),
-                             changed=sent)
+                             changed=bool(sent))
     module.exit_planned(plan, changed=plan.changed, package_configuration=dict(version_update_by_jobs=current))
 
 

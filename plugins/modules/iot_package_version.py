@@ -276,18 +276,16 @@ def main():
         check_botocore_knows(params, client)
     except InvalidOption as exc:
         module.fail_json(msg=str(exc))
-    sent = 0
+    sent = []
     try:
         version, plan = _plan(client, params)
         if plan.error:
             module.fail_json(msg=plan.error, package_version=version)
         if not module.check_mode and plan.changed:
-            for operation, request in plan.requests:
-                jobs_write.send(client, operation, request)
-                sent += 1
+            jobs_write.send_all(client, plan.writes(), sent)
             version = _version_with_tags(client, params["package"], params["version"])
     except aws_errors() as exc:
-        module.fail_json_aws(exc, changed=sent > 0, msg="{0} failed for version {1!r} of package {2!r}".format(
+        module.fail_json_aws(exc, changed=bool(sent), msg="{0} failed for version {1!r} of package {2!r}".format(
             getattr(exc, "operation_name", "A request"), params["version"], params["package"]))
     module.exit_planned(plan, changed=plan.changed, package_version=version)
 

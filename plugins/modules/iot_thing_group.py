@@ -256,9 +256,7 @@ def main():
         if plan.error:
             module.fail_json(msg=plan.error, thing_group=_result_item(group, tags, members, list_things))
         if plan.changed and not module.check_mode:
-            for operation, request in plan.writes():
-                jobs_write.send(client, operation, request)
-                done.append(operation)
+            jobs_write.send_all(client, plan.writes(), done)
             group, tags, members = _read(client, name, list_things)
     except aws_errors() as exc:
         module.fail_json_aws(exc, msg="{0} failed for thing group {1!r}".format(getattr(exc, "operation_name", "A request"), name),
