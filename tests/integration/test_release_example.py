@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from helpers import ROOT, base_env, notified, package_shadow, package_version, run_playbook, writes
+from interruption import Interruption, gate_polled, kill_when_stopped, stage_written
 from local_endpoint.fleet import Device
 
 EXAMPLE = ROOT / "examples" / "release.yml"
@@ -38,9 +39,18 @@ def devices(iot, request_clock):
     request_clock(0.25)
 
 
-def run_example(tmp_path, iot):
+def example_args(tmp_path):
     extra = dict(gate_sleep=0.2, report_dir=str(tmp_path / "reports"), package_update_role_arn=ROLE_ARN)
-    return run_playbook(tmp_path, EXAMPLE, base_env(iot.url), args=["-e", json.dumps(extra)], timeout=240)
+    return ["-e", json.dumps(extra)]
+
+
+def run_example(tmp_path, iot):
+    return run_playbook(tmp_path, EXAMPLE, base_env(iot.url), args=example_args(tmp_path), timeout=240)
+
+
+def written(api):
+    """The play has sent ``api``."""
+    return lambda requests: any(request.api == api for request in requests)
 
 
 def catalog(iot):
@@ -106,3 +116,23 @@ def test_a_bad_build_is_stopped_deprecated_and_never_made_the_default(tmp_path, 
     assert rerun.status("Stop, the build was deprecated by a failed release") == "failed"
     assert writes(iot, again) == []
     assert catalog(iot) == ("2.4.1", "DEPRECATED")
+
+
+@pytest.mark.parametrize("at, kind", [
+    (written("UpdatePackageVersion"), "write"),
+    (stage_written(1), "write"),
+    (gate_polled("sensor-early-wave"), "gate"),
+    (written("UpdatePackage"), "write"),
+], ids=["after the publish", "after the job's creation", "during the second gate", "after the default was set"])
+def test_a_rerun_after_a_kill_ends_released_with_no_write_twice(tmp_path, iot, monkeypatch, at, kind):
+    interruption = Interruption(iot, at, kind)
+    monkeypatch.setattr(iot.fleet, "clock", interruption)
+    kill_when_stopped(tmp_path, iot, interruption, EXAMPLE, args=example_args(tmp_path))
+    interruption.resume()
+
+    run = run_example(tmp_path, iot)
+
+    assert run.rc == 0, run.output
+    assert [api for api in writes(iot) if api != "AddThingToThingGroup"] == RELEASE_WRITES + ["UpdatePackage"]
+    assert catalog(iot) == (FIRMWARE, "PUBLISHED")
+    assert notified(iot, JOB) == set(sum(GROUPS.values(), []))
