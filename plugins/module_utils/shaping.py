@@ -81,6 +81,13 @@ def shape_execution_summary(summary, job_id=None, thing_name=None, thing_arn=Non
     return _execution_item(fields, thing_name)
 
 
+def execution_counts(job):
+    """A shaped job's executions in each status, from its job_process_details:
+    {execution status: how many}, 0 for each one AWS left out."""
+    details = job.get("job_process_details") or {}
+    return dict((status, int(details.get(key) or 0)) for status, key in COUNT_KEY_OF_STATUS.items())
+
+
 def shape_job(job):
     """An item from DescribeJob's ``job``.
 

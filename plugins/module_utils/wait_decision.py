@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-from ansible_collections.iotops.aws.plugins.module_utils.shaping import COUNT_KEY_OF_STATUS
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import execution_counts
 from ansible_collections.iotops.aws.plugins.module_utils.vocabulary import (
     EXECUTION_CANCELED,
     EXECUTION_FAILED,
@@ -67,11 +67,10 @@ class JobSnapshot:
     def from_job(cls, job):
         """From iotops' shaped DescribeJob item (snake_case keys)."""
         details = job.get("job_process_details") or {}
-        counts = dict((status, int(details.get(key) or 0)) for status, key in COUNT_KEY_OF_STATUS.items())
         criteria = (job.get("job_executions_retry_config") or {}).get("criteria_list") or []
         limits = dict((c.get("failure_type"), int(c.get("number_of_retries") or 0)) for c in criteria)
         rollouts = job.get("scheduled_job_rollouts")
-        return cls(job["job_id"], job.get("status") or "", bool(details.get("processing_targets")), counts, limits,
+        return cls(job["job_id"], job.get("status") or "", bool(details.get("processing_targets")), execution_counts(job), limits,
                    job.get("reason_code") or None, job.get("comment") or None, job.get("scheduling_config") or None,
                    tuple(rollouts) if rollouts else None)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-from ansible_collections.iotops.aws.plugins.module_utils.shaping import COUNT_KEY_OF_STATUS
+from ansible_collections.iotops.aws.plugins.module_utils.shaping import execution_counts
 from ansible_collections.iotops.aws.plugins.module_utils.wait_decision import DEFAULT_FAIL_ON, GatePolicy
 
 JOB_STARTED = "job_started"
@@ -66,8 +66,7 @@ class JobView:
     @classmethod
     def from_job(cls, job):
         """From iotops' shaped DescribeJob item (shaping.shape_job)."""
-        details = job.get("job_process_details") or {}
-        counts = dict((status.lower(), int(details.get(key) or 0)) for status, key in COUNT_KEY_OF_STATUS.items())
+        counts = dict((status.lower(), count) for status, count in execution_counts(job).items())
         return cls(job["job_id"], job.get("status") or None, counts, job.get("job_arn"), job.get("target_selection"),
                    job.get("reason_code") or None, job.get("comment") or None)
 
